@@ -1,0 +1,59 @@
+//! # runloop: an event loop you can read
+//!
+//! A single-threaded async runtime in the spirit of Python's asyncio, built
+//! by hand on top of [mio](https://docs.rs/mio) so that every part of an
+//! event loop is there to read: tasks, wakers, a run queue, a reactor,
+//! timers and sockets.
+//!
+//! ```
+//! use std::time::Duration;
+//! let greeting = runloop::run(async {
+//!     let task = runloop::spawn(async {
+//!         runloop::time::sleep(Duration::from_millis(10)).await;
+//!         "hello from a task"
+//!     });
+//!     task.await.unwrap()
+//! });
+//! assert_eq!(greeting, "hello from a task");
+//! ```
+//!
+//! ## Reading order
+//! Each file opens with an essay: the idea, its asyncio name, the invariants
+//! it keeps. Lower layers never import higher ones.
+//!
+//! 1. [`task`] — what a task is: its id, its shared state bits, where a
+//!    wake goes (`mailbox.rs`), its `JoinHandle`, and `yield_now`.
+//! 2. `waker.rs` — the task's single allocation and the hand-built
+//!    `RawWakerVTable` that points at it. The only file with `unsafe`.
+//! 3. [`scheduler`] — the `Schedule` seam and the default `Fifo` policy.
+//! 4. `reactor/` — mio's `Poll`, socket readiness with generation-checked
+//!    tokens, and the timer heap.
+//! 5. [`runtime`] — the task table, the thread's current loop, and the
+//!    loop itself (`event_loop.rs`): run what is ready, then wait.
+//! 6. [`time`] — `sleep`, `timeout`, `interval`.
+//! 7. [`net`] — `TcpListener` and `TcpStream`.
+//!
+//! `DESIGN.md` at the top of the repository walks through the same files
+//! with pictures.
+
+#![warn(missing_docs)]
+
+pub mod task;
+mod waker;
+
+pub mod scheduler;
+
+mod reactor;
+
+pub mod runtime;
+
+pub mod net;
+pub mod time;
+
+pub use runtime::{Builder, Runtime, run, spawn};
+pub use task::{JoinError, JoinHandle, yield_now};
+
+/// The traits you need in scope to read and write sockets.
+pub mod prelude {
+    pub use crate::net::{AsyncRead, AsyncWrite};
+}

@@ -1,0 +1,96 @@
+//! # `TcpListener`: accepting connections on the loop
+//!
+//! asyncio's `loop.create_server` hides its listening socket behind a
+//! protocol factory; here the listener is a value and accepting is a future,
+//! so a server is an ordinary loop: `accept().await`, spawn a task for the
+//! connection, repeat.
+//!
+//! Edge-triggered readiness means one event may announce many waiting
+//! connections. Each `accept()` takes one; the readiness bit stays set until
+//! an `accept` returns `WouldBlock`, so a burst is drained by repeated calls
+//! without waiting for new events.
+
+use super::TcpStream;
+use super::registration::Registered;
+use crate::reactor::Direction;
+use std::future::poll_fn;
+use std::io;
+use std::net::{SocketAddr, ToSocketAddrs};
+use std::task::{Context, Poll};
+
+/// A TCP socket listening for connections.
+///
+/// ```
+/// use runloop::net::{TcpListener, TcpStream};
+/// runloop::run(async {
+///     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+///     let addr = listener.local_addr().unwrap();
+///     let client = runloop::spawn(async move { TcpStream::connect(addr).await });
+///     let (_server_side, peer) = listener.accept().await.unwrap();
+///     let client_side = client.await.unwrap().unwrap();
+///     assert_eq!(peer, client_side.local_addr().unwrap());
+/// });
+/// ```
+pub struct TcpListener {
+    io: Registered<mio::net::TcpListener>,
+}
+
+impl TcpListener {
+    /// Binds to `addr` and starts listening (backlog 1024, `SO_REUSEADDR`
+    /// set). Port 0 picks a free port; read it with
+    /// [`TcpListener::local_addr`]. Each address `addr` resolves to is tried
+    /// in turn; a host name is resolved with a blocking lookup, so prefer
+    /// literal addresses inside the loop.
+    ///
+    /// # Panics
+    /// Outside a runtime.
+    pub fn bind(addr: impl ToSocketAddrs) -> io::Result<TcpListener> {
+        let mut last_error = None;
+        for addr in addr.to_socket_addrs()? {
+            match mio::net::TcpListener::bind(addr) {
+                Ok(listener) => return TcpListener::register(listener),
+                Err(error) => last_error = Some(io::Error::new(error.kind(), format!("bind {addr}: {error}"))),
+            }
+        }
+        Err(last_error.unwrap_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "bind: no address to bind to")))
+    }
+
+    /// Adopts a listener made with `std::net` (switching it to non-blocking).
+    pub fn from_std(listener: std::net::TcpListener) -> io::Result<TcpListener> {
+        listener.set_nonblocking(true)?;
+        TcpListener::register(mio::net::TcpListener::from_std(listener))
+    }
+
+    fn register(listener: mio::net::TcpListener) -> io::Result<TcpListener> {
+        Ok(TcpListener {
+            io: Registered::new(listener, "TcpListener::bind")?,
+        })
+    }
+
+    /// Waits for the next connection: the stream and the peer's address.
+    pub async fn accept(&self) -> io::Result<(TcpStream, SocketAddr)> {
+        poll_fn(|cx| self.poll_accept(cx)).await
+    }
+
+    /// The poll behind [`TcpListener::accept`].
+    pub fn poll_accept(&self, cx: &mut Context<'_>) -> Poll<io::Result<(TcpStream, SocketAddr)>> {
+        match self.io.poll_io(Direction::Read, cx, |listener| listener.accept()) {
+            Poll::Ready(Ok((stream, peer))) => Poll::Ready(TcpStream::from_mio(stream).map(|stream| (stream, peer))),
+            Poll::Ready(Err(error)) => Poll::Ready(Err(error)),
+            Poll::Pending => Poll::Pending,
+        }
+    }
+
+    /// The address this listener is bound to.
+    pub fn local_addr(&self) -> io::Result<SocketAddr> {
+        self.io.source().local_addr()
+    }
+}
+
+impl std::fmt::Debug for TcpListener {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TcpListener")
+            .field("local_addr", &self.local_addr().ok())
+            .finish()
+    }
+}

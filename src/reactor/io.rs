@@ -1,0 +1,200 @@
+//! # I/O sources: readiness, waiters, and tokens that cannot go stale
+//!
+//! Every socket registered with the reactor gets a slot here, holding what
+//! the last events said about it (its *readiness*) and the wakers of the
+//! tasks waiting to read and to write it. asyncio keeps the same thing in
+//! its selector's key table, with `add_reader`/`add_writer` callbacks where
+//! we keep wakers.
+//!
+//! ## Tokens carry a generation
+//! mio reports events by `Token`, a number we chose at registration. Slots
+//! are reused, so a plain slot number is dangerous: close socket A in slot 3,
+//! open socket B in slot 3, and an event for A still sitting in the same
+//! `epoll_wait` batch would be delivered to B's task (the ABA problem). The
+//! token therefore packs the slot with the slot's *generation*, bumped on
+//! every registration; an event whose generation does not match is dropped.
+//!
+//! ## Edge-triggered readiness, done right
+//! mio is edge-triggered: it reports a change once, not a state over and
+//! over. So the rules are:
+//! - an event *sets* readiness bits; only a `WouldBlock` from the kernel
+//!   *clears* them (for that direction), because only the kernel knows the
+//!   buffer is drained;
+//! - an operation is retried until it returns `WouldBlock` before the task
+//!   waits, since no new edge will come while data is still buffered;
+//! - an event that turns out to be spurious costs one `WouldBlock` and is
+//!   otherwise harmless.
+//!
+//! ## The lost-wakeup race, and where we avoid it
+//! [`IoSlots::poll_ready`] stores the task's waker *before* it looks at the
+//! readiness bits. Done the other way round ("not ready… now store the
+//! waker"), an event landing between the look and the store would find no
+//! waker to wake and be lost forever: the classic bug of reactors that run on
+//! their own thread. On our single loop thread events are only recorded in
+//! the reactor phase, never during a poll, so the window cannot open here;
+//! we keep the safe order anyway, so that the code stays right if you move
+//! the reactor to another thread in an exercise.
+
+use mio::Token;
+use slab::Slab;
+use std::task::{Context, Poll, Waker};
+
+/// Readiness bits, as the last events reported them.
+pub(crate) type Readiness = u8;
+const READABLE: Readiness = 0b0_0001;
+const WRITABLE: Readiness = 0b0_0010;
+const READ_CLOSED: Readiness = 0b0_0100;
+const WRITE_CLOSED: Readiness = 0b0_1000;
+const ERROR: Readiness = 0b1_0000;
+
+/// One direction of a socket.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Direction {
+    Read,
+    Write,
+}
+
+impl Direction {
+    /// The bits that mean "an operation in this direction will not block":
+    /// it will make progress, reach end-of-stream, or report an error.
+    fn mask(self) -> Readiness {
+        match self {
+            Direction::Read => READABLE | READ_CLOSED | ERROR,
+            Direction::Write => WRITABLE | WRITE_CLOSED | ERROR,
+        }
+    }
+}
+
+/// A registered source's place in the table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct IoKey {
+    slot: usize,
+    generation: u32,
+}
+
+/// How a token packs slot and generation: half the bits each. The doorbell's
+/// token, `usize::MAX`, would need both halves full; 4 billion slots are not
+/// going to happen.
+const SLOT_BITS: u32 = usize::BITS / 2;
+const SLOT_MASK: usize = (1 << SLOT_BITS) - 1;
+
+impl IoKey {
+    pub(crate) fn token(self) -> Token {
+        Token(self.slot | ((self.generation as usize & SLOT_MASK) << SLOT_BITS))
+    }
+
+    fn from_token(token: Token) -> IoKey {
+        IoKey {
+            slot: token.0 & SLOT_MASK,
+            generation: (token.0 >> SLOT_BITS) as u32,
+        }
+    }
+}
+
+struct IoSlot {
+    generation: u32,
+    readiness: Readiness,
+    reader: Option<Waker>,
+    writer: Option<Waker>,
+}
+
+/// The table of registered sources.
+#[derive(Default)]
+pub(crate) struct IoSlots {
+    slots: Slab<IoSlot>,
+    next_generation: u32,
+}
+
+impl IoSlots {
+    pub(crate) fn insert(&mut self) -> IoKey {
+        // Generations are cut to fit the token; wrapping is fine, a stale
+        // event only has to differ from the slot's current tenant.
+        self.next_generation = self.next_generation.wrapping_add(1) & (SLOT_MASK as u32);
+        let generation = self.next_generation;
+        let slot = self.slots.insert(IoSlot {
+            generation,
+            readiness: 0,
+            reader: None,
+            writer: None,
+        });
+        IoKey { slot, generation }
+    }
+
+    /// Forgets a source. Its pending waiters are dropped, not woken: only the
+    /// owner of the source deregisters it, so nobody else is waiting on it.
+    pub(crate) fn remove(&mut self, key: IoKey) {
+        if self.get_mut(key).is_some() {
+            self.slots.remove(key.slot);
+        }
+    }
+
+    fn get_mut(&mut self, key: IoKey) -> Option<&mut IoSlot> {
+        self.slots
+            .get_mut(key.slot)
+            .filter(|slot| slot.generation == key.generation)
+    }
+
+    /// Records an event and collects the wakers of the tasks it concerns.
+    /// Events for a slot that has since been reused are ignored.
+    pub(crate) fn dispatch(&mut self, event: &mio::event::Event, wake: &mut Vec<Waker>) {
+        let Some(slot) = self.get_mut(IoKey::from_token(event.token())) else {
+            log::trace!(target: "runloop::reactor::io", "stale event for {:?} ignored", event.token());
+            return;
+        };
+        let mut bits = 0;
+        if event.is_readable() {
+            bits |= READABLE;
+        }
+        if event.is_writable() {
+            bits |= WRITABLE;
+        }
+        if event.is_read_closed() {
+            bits |= READ_CLOSED;
+        }
+        if event.is_write_closed() {
+            bits |= WRITE_CLOSED;
+        }
+        if event.is_error() {
+            bits |= ERROR;
+        }
+        slot.readiness |= bits;
+        if bits & Direction::Read.mask() != 0 {
+            wake.extend(slot.reader.take());
+        }
+        if bits & Direction::Write.mask() != 0 {
+            wake.extend(slot.writer.take());
+        }
+    }
+
+    /// `Ready` if the last events say an operation in `direction` will not
+    /// block; otherwise the task's waker is kept and woken by the next event.
+    /// A source that is no longer registered reports ready, so the operation
+    /// runs and returns the real error instead of waiting forever.
+    pub(crate) fn poll_ready(&mut self, key: IoKey, direction: Direction, cx: &mut Context<'_>) -> Poll<()> {
+        let Some(slot) = self.get_mut(key) else {
+            return Poll::Ready(());
+        };
+        // Store first, then look: see "The lost-wakeup race" above.
+        let waiter = match direction {
+            Direction::Read => &mut slot.reader,
+            Direction::Write => &mut slot.writer,
+        };
+        match waiter {
+            Some(stored) if stored.will_wake(cx.waker()) => {}
+            _ => *waiter = Some(cx.waker().clone()),
+        }
+        if slot.readiness & direction.mask() != 0 {
+            Poll::Ready(())
+        } else {
+            Poll::Pending
+        }
+    }
+
+    /// The kernel said `WouldBlock`: whatever the last event claimed, this
+    /// direction is not ready now. A new edge will set it again.
+    pub(crate) fn clear_ready(&mut self, key: IoKey, direction: Direction) {
+        if let Some(slot) = self.get_mut(key) {
+            slot.readiness &= !direction.mask();
+        }
+    }
+}

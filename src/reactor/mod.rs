@@ -1,0 +1,177 @@
+//! # The reactor: where the loop waits
+//!
+//! The reactor is the part of the event loop that talks to the operating
+//! system. It owns one `mio::Poll` (epoll on Linux, kqueue on the BSDs and
+//! macOS) and answers one question per turn: *what happened while we were
+//! waiting?* It turns the answer into wakes:
+//!
+//! - socket readiness events wake the tasks waiting on those sockets
+//!   (`io.rs`);
+//! - expired deadlines wake the tasks sleeping on them (`timers.rs`);
+//! - the doorbell (a `mio::Waker`) says another thread posted wakes in the
+//!   runtime's inbox.
+//!
+//! asyncio calls this `BaseSelectorEventLoop`: its `_run_once` computes a
+//! timeout from the timer heap, calls `selector.select(timeout)`, and turns
+//! events and expired timers into ready callbacks. The reactor never polls a
+//! future; it only decides who is ready. The loop in `src/runtime/` does the
+//! polling.
+//!
+//! Invariants: the reactor's tables are borrowed only inside its own methods
+//! and never while a waker is woken (wakers are collected first and woken
+//! after every borrow is released), so code that runs inside a wake can
+//! safely call back into the reactor.
+
+mod io;
+mod timers;
+
+pub(crate) use io::{Direction, IoKey};
+pub(crate) use timers::TimerKey;
+
+use io::IoSlots;
+use mio::event::Source;
+use mio::{Events, Interest, Poll, Token};
+use std::cell::{Cell, RefCell};
+use std::io as stdio;
+use std::task::{Context, Waker};
+use std::time::{Duration, Instant};
+use timers::Timers;
+
+const LOG: &str = "runloop::reactor";
+
+/// The doorbell's token. Never a valid I/O token (see `io.rs`).
+pub(crate) const DOORBELL: Token = Token(usize::MAX);
+
+/// What one wait for events found.
+#[derive(Debug, Default, Clone, Copy)]
+pub(crate) struct Harvest {
+    /// I/O events received (not counting the doorbell).
+    pub(crate) io_events: usize,
+    /// Timers whose deadline passed.
+    pub(crate) timers_fired: usize,
+    /// Another thread rang: the runtime's inbox has wakes in it.
+    pub(crate) doorbell: bool,
+}
+
+/// One per runtime: the poller, the registered sources and the timers.
+pub(crate) struct Reactor {
+    poll: RefCell<Poll>,
+    events: RefCell<Events>,
+    io: RefCell<IoSlots>,
+    timers: RefCell<Timers>,
+    /// The time read right after the last wait. Never later than the real
+    /// time, so "deadline ≤ now" is a safe test for "has expired".
+    now: Cell<Instant>,
+    /// Wakers collected during a harvest, woken once every borrow is released.
+    to_wake: RefCell<Vec<Waker>>,
+}
+
+impl Reactor {
+    pub(crate) fn new(poll: Poll, event_capacity: usize) -> Reactor {
+        Reactor {
+            poll: RefCell::new(poll),
+            events: RefCell::new(Events::with_capacity(event_capacity)),
+            io: RefCell::default(),
+            timers: RefCell::default(),
+            now: Cell::new(Instant::now()),
+            to_wake: RefCell::default(),
+        }
+    }
+
+    /// Waits for events for at most `timeout` (`None`: until something
+    /// happens), then wakes every task that the events and expired timers
+    /// concern. The only place where the loop sleeps.
+    pub(crate) fn wait(&self, timeout: Option<Duration>) -> Harvest {
+        let mut harvest = Harvest::default();
+        let mut to_wake = self.to_wake.take();
+        {
+            let mut events = self.events.borrow_mut();
+            if let Err(error) = self.poll.borrow_mut().poll(&mut events, timeout) {
+                // EINTR: a signal arrived. Treat it as an empty harvest.
+                if error.kind() != stdio::ErrorKind::Interrupted {
+                    panic!("the reactor could not wait for events: {error}");
+                }
+            }
+            let mut io = self.io.borrow_mut();
+            for event in events.iter() {
+                if event.token() == DOORBELL {
+                    harvest.doorbell = true;
+                } else {
+                    harvest.io_events += 1;
+                    io.dispatch(event, &mut to_wake);
+                }
+            }
+        }
+        let now = Instant::now();
+        self.now.set(now);
+        harvest.timers_fired = self.timers.borrow_mut().fire_expired(now, &mut to_wake);
+        log::trace!(
+            target: LOG,
+            "waited {timeout:?}: {} I/O events, {} timers fired{}",
+            harvest.io_events,
+            harvest.timers_fired,
+            if harvest.doorbell { ", doorbell rang" } else { "" }
+        );
+        for waker in to_wake.drain(..) {
+            waker.wake();
+        }
+        *self.to_wake.borrow_mut() = to_wake;
+        harvest
+    }
+
+    /// How long the loop may sleep: until the nearest deadline, or forever
+    /// if there is none.
+    pub(crate) fn time_to_next_timer(&self) -> Option<Duration> {
+        let deadline = self.timers.borrow_mut().next_deadline()?;
+        Some(deadline.saturating_duration_since(Instant::now()))
+    }
+
+    /// The time read after the last wait; see [`Reactor::now`]'s field.
+    pub(crate) fn now(&self) -> Instant {
+        self.now.get()
+    }
+
+    // ----- I/O sources -------------------------------------------------
+
+    /// Registers a source for both directions, edge-triggered.
+    pub(crate) fn register(&self, source: &mut impl Source) -> stdio::Result<IoKey> {
+        let key = self.io.borrow_mut().insert();
+        let interest = Interest::READABLE | Interest::WRITABLE;
+        if let Err(error) = self.poll.borrow().registry().register(source, key.token(), interest) {
+            self.io.borrow_mut().remove(key);
+            return Err(error);
+        }
+        log::trace!(target: LOG, "registered {:?}", key.token());
+        Ok(key)
+    }
+
+    pub(crate) fn deregister(&self, source: &mut impl Source, key: IoKey) {
+        self.io.borrow_mut().remove(key);
+        // The fd is about to be closed, which removes it from epoll anyway;
+        // an error here changes nothing.
+        let _ = self.poll.borrow().registry().deregister(source);
+        log::trace!(target: LOG, "deregistered {:?}", key.token());
+    }
+
+    pub(crate) fn poll_ready(&self, key: IoKey, direction: Direction, cx: &mut Context<'_>) -> std::task::Poll<()> {
+        self.io.borrow_mut().poll_ready(key, direction, cx)
+    }
+
+    pub(crate) fn clear_ready(&self, key: IoKey, direction: Direction) {
+        self.io.borrow_mut().clear_ready(key, direction);
+    }
+
+    // ----- timers ------------------------------------------------------
+
+    pub(crate) fn insert_timer(&self, deadline: Instant, waker: Waker) -> TimerKey {
+        self.timers.borrow_mut().insert(deadline, waker)
+    }
+
+    pub(crate) fn poll_timer(&self, key: TimerKey, cx: &mut Context<'_>) -> std::task::Poll<()> {
+        self.timers.borrow_mut().poll(key, cx)
+    }
+
+    pub(crate) fn remove_timer(&self, key: TimerKey) {
+        self.timers.borrow_mut().remove(key);
+    }
+}

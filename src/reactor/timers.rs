@@ -1,0 +1,159 @@
+//! # Timers: a binary heap of deadlines
+//!
+//! asyncio keeps `loop._scheduled`, a heap of `TimerHandle`s ordered by
+//! deadline; each turn it sleeps until the earliest one and then moves every
+//! expired handle to the ready queue. We do the same, with wakers where
+//! asyncio has callbacks.
+//!
+//! Why a heap and not a timing wheel? A heap is the simplest structure that
+//! answers "what is the nearest deadline?" exactly, which is all the poller
+//! needs to pick its timeout. Inserting costs O(1) on average (a new deadline
+//! rarely climbs far) and O(log n) at worst; popping costs O(log n). A wheel
+//! makes inserting and cancelling strictly O(1) but rounds deadlines to its
+//! tick and needs care for far-off ones. Replacing this file with a wheel is
+//! one of the exercises.
+//!
+//! Cancelling is cheap: the timer's entry is removed from a slab in O(1) and
+//! its heap item is left behind as a tombstone, recognised by a sequence
+//! number and skipped when it surfaces. When tombstones outnumber live
+//! timers the heap is rebuilt without them, so a program that keeps
+//! creating and dropping far-off sleeps uses bounded memory (the cost is
+//! amortised O(1) per cancel).
+//!
+//! Invariants: a timer never fires before its deadline (the caller passes a
+//! `now` read *after* the wait); timers fire in deadline order, and in
+//! insertion order for equal deadlines (the sequence number breaks ties).
+
+use slab::Slab;
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+use std::task::{Context, Poll, Waker};
+use std::time::Instant;
+
+/// A registered timer's place in the table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct TimerKey {
+    slot: usize,
+    seq: u64,
+}
+
+struct Entry {
+    seq: u64,
+    fired: bool,
+    waker: Option<Waker>,
+}
+
+/// Heap items sort by deadline, then by sequence number.
+type HeapItem = Reverse<(Instant, u64, usize)>;
+
+#[derive(Default)]
+pub(crate) struct Timers {
+    heap: BinaryHeap<HeapItem>,
+    entries: Slab<Entry>,
+    next_seq: u64,
+    /// Heap items whose timer was cancelled or already fired.
+    tombstones: usize,
+}
+
+impl Timers {
+    /// Registers a timer that wakes `waker` at `deadline`.
+    pub(crate) fn insert(&mut self, deadline: Instant, waker: Waker) -> TimerKey {
+        self.next_seq += 1;
+        let seq = self.next_seq;
+        let slot = self.entries.insert(Entry {
+            seq,
+            fired: false,
+            waker: Some(waker),
+        });
+        self.heap.push(Reverse((deadline, seq, slot)));
+        TimerKey { slot, seq }
+    }
+
+    /// `Ready` once the timer has fired; otherwise remembers the latest waker.
+    pub(crate) fn poll(&mut self, key: TimerKey, cx: &mut Context<'_>) -> Poll<()> {
+        match self.entry_mut(key) {
+            None => Poll::Ready(()),
+            Some(entry) if entry.fired => Poll::Ready(()),
+            Some(entry) => {
+                match &entry.waker {
+                    Some(waker) if waker.will_wake(cx.waker()) => {}
+                    _ => entry.waker = Some(cx.waker().clone()),
+                }
+                Poll::Pending
+            }
+        }
+    }
+
+    /// Forgets a timer, fired or not. O(1): its heap item becomes a tombstone.
+    pub(crate) fn remove(&mut self, key: TimerKey) {
+        let Some(entry) = self.entry_mut(key) else {
+            return;
+        };
+        let fired = entry.fired;
+        self.entries.remove(key.slot);
+        if !fired {
+            self.tombstones += 1;
+            if self.tombstones > self.entries.len().max(64) {
+                self.sweep();
+            }
+        }
+    }
+
+    /// The nearest deadline of a live timer.
+    pub(crate) fn next_deadline(&mut self) -> Option<Instant> {
+        self.drop_surfaced_tombstones();
+        self.heap.peek().map(|Reverse((deadline, _, _))| *deadline)
+    }
+
+    /// Fires every timer whose deadline is at or before `now`, in deadline
+    /// order, collecting their wakers. Returns how many fired.
+    pub(crate) fn fire_expired(&mut self, now: Instant, wake: &mut Vec<Waker>) -> usize {
+        let mut fired = 0;
+        while let Some(Reverse((deadline, seq, slot))) = self.heap.peek().copied() {
+            if deadline > now {
+                break;
+            }
+            self.heap.pop();
+            match self.entries.get_mut(slot).filter(|entry| entry.seq == seq) {
+                Some(entry) => {
+                    entry.fired = true;
+                    wake.extend(entry.waker.take());
+                    fired += 1;
+                }
+                None => self.tombstones -= 1,
+            }
+        }
+        fired
+    }
+
+    fn entry_mut(&mut self, key: TimerKey) -> Option<&mut Entry> {
+        self.entries.get_mut(key.slot).filter(|entry| entry.seq == key.seq)
+    }
+
+    fn is_live(&self, seq: u64, slot: usize) -> bool {
+        self.entries
+            .get(slot)
+            .is_some_and(|entry| entry.seq == seq && !entry.fired)
+    }
+
+    fn drop_surfaced_tombstones(&mut self) {
+        while let Some(Reverse((_, seq, slot))) = self.heap.peek().copied() {
+            if self.is_live(seq, slot) {
+                break;
+            }
+            self.heap.pop();
+            self.tombstones -= 1;
+        }
+    }
+
+    /// Rebuilds the heap from its live items, in O(n).
+    fn sweep(&mut self) {
+        let items = std::mem::take(&mut self.heap).into_vec();
+        let live: Vec<HeapItem> = items
+            .into_iter()
+            .filter(|Reverse((_, seq, slot))| self.is_live(*seq, *slot))
+            .collect();
+        self.heap = BinaryHeap::from(live);
+        self.tombstones = 0;
+    }
+}

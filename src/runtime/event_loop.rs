@@ -1,0 +1,227 @@
+//! # The event loop: run what is ready, then wait for more
+//!
+//! This is asyncio's `_run_once`, written out. One *turn* has two phases:
+//!
+//! ```text
+//!  ┌─► 1. run   pop a ready task, poll it, queue whoever it woke;
+//!  │           repeat, at most `polls_per_turn` times or until none is ready
+//!  │    2. wait  sleep in epoll until I/O, the nearest timer, or the
+//!  │           doorbell; zero time if tasks are still ready. Queue whoever
+//!  └────────── the events, expired timers and remote wakes concern.
+//! ```
+//!
+//! The future given to `block_on` takes part as task `main`: it is queued,
+//! popped and polled like the others, so `yield_now` in it lets the others
+//! run. When it completes, `block_on` returns; the other tasks stay in the
+//! table for the next `block_on`, or are dropped with the runtime.
+//!
+//! Invariants:
+//! - **The reactor is never starved.** However many tasks stay ready, the
+//!   loop checks I/O and timers after `polls_per_turn` polls.
+//! - **No borrow is held while user code runs.** A task is taken out of the
+//!   table to be polled; the scheduler is borrowed only to push or pop. So a
+//!   task may spawn, abort, wake and drop other tasks from inside its poll.
+//! - **No wake is lost.** Local wakes are moved into the scheduler after
+//!   every poll and every wait; remote ones when the doorbell rings. The
+//!   loop sleeps only when the scheduler and the local list are both empty.
+
+use super::context;
+use super::tasks::TaskTable;
+use crate::reactor::Reactor;
+use crate::scheduler::{Cause, Ready, Schedule};
+use crate::task::mailbox::{self, Remote};
+use crate::task::{Header, JoinHandle, RunOutcome, TaskId};
+use crate::waker;
+use std::cell::{Cell, RefCell};
+use std::future::Future;
+use std::pin::pin;
+use std::rc::Rc;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+const LOG: &str = "runloop::runtime";
+
+/// Everything one runtime owns, shared by the `Runtime` value and the
+/// thread-local context while `block_on` runs.
+pub(crate) struct EventLoop {
+    tasks: RefCell<TaskTable>,
+    scheduler: RefCell<Box<dyn Schedule>>,
+    reactor: Rc<Reactor>,
+    remote: Arc<Remote>,
+    polls_per_turn: usize,
+    /// Scratch space for the ids collected from the remote inbox.
+    remote_woken: RefCell<Vec<TaskId>>,
+    /// How many `block_on` calls so far: names each main future apart, so a
+    /// stale wake of an earlier one is not mistaken for the current one.
+    main_generation: Cell<u32>,
+}
+
+impl EventLoop {
+    pub(crate) fn new(
+        scheduler: Box<dyn Schedule>,
+        reactor: Reactor,
+        remote: Arc<Remote>,
+        polls_per_turn: usize,
+    ) -> EventLoop {
+        EventLoop {
+            tasks: RefCell::default(),
+            scheduler: RefCell::new(scheduler),
+            reactor: Rc::new(reactor),
+            remote,
+            polls_per_turn: polls_per_turn.max(1),
+            remote_woken: RefCell::default(),
+            main_generation: Cell::new(0),
+        }
+    }
+
+    pub(crate) fn reactor(&self) -> &Rc<Reactor> {
+        &self.reactor
+    }
+
+    pub(crate) fn live_tasks(&self) -> usize {
+        self.tasks.borrow().len()
+    }
+
+    /// asyncio's `create_task`: the task is queued and runs once the loop
+    /// gets to it.
+    pub(crate) fn spawn<F>(&self, future: F) -> JoinHandle<F::Output>
+    where
+        F: Future + 'static,
+        F::Output: 'static,
+    {
+        let remote = Arc::downgrade(&self.remote);
+        let (id, handle) = self.tasks.borrow_mut().insert(|id| waker::new_task(future, id, remote));
+        log::debug!(target: LOG, "spawned task {id}");
+        self.scheduler.borrow_mut().push(Ready::new(id, Cause::Spawned));
+        handle
+    }
+
+    /// Runs the loop until `future` completes.
+    pub(crate) fn block_on<F: Future>(self: &Rc<Self>, future: F) -> F::Output {
+        let _context = context::enter(self);
+        let _mailbox = mailbox::enter(&self.remote);
+        // Declared last, dropped first: whatever happens, even a panic in
+        // `future`, wakes it made are queued before the mailbox closes.
+        let _flush = FlushOnExit(self);
+
+        let generation = self.main_generation.get().wrapping_add(1);
+        self.main_generation.set(generation);
+        let main_id = TaskId::new(u32::MAX as usize, generation);
+        let main = Arc::new(Header::new(main_id, Arc::downgrade(&self.remote)));
+        let main_waker = waker::main_waker(main.clone());
+        let mut cx = Context::from_waker(&main_waker);
+        let mut future = pin!(future);
+
+        // Wakes posted while no loop was running wait in the inbox.
+        self.queue_remote_wakes();
+        self.scheduler.borrow_mut().push(Ready::new(main_id, Cause::Spawned));
+        loop {
+            // Phase 1: run what is ready.
+            for _ in 0..self.polls_per_turn {
+                let Some(id) = self.scheduler.borrow_mut().pop() else {
+                    break;
+                };
+                if id == main_id {
+                    main.state.clear_notified();
+                    log::trace!(target: LOG, "poll main");
+                    if let Poll::Ready(output) = future.as_mut().poll(&mut cx) {
+                        log::debug!(target: LOG, "main future completed");
+                        return output;
+                    }
+                    self.queue_local_wakes(Cause::WokenBy(main_id));
+                } else if !id.is_main() {
+                    self.run_task(id);
+                }
+            }
+            // Phase 2: wait for the world.
+            self.wait_for_events();
+        }
+    }
+
+    /// Polls one task, if `id` still names one.
+    fn run_task(&self, id: TaskId) {
+        let Some(task) = self.tasks.borrow_mut().take(id) else {
+            return; // stale: finished or cancelled since it was queued
+        };
+        let outcome = task.run();
+        log::trace!(target: LOG, "poll task {id} -> {outcome:?}");
+        match outcome {
+            RunOutcome::Pending => self.tasks.borrow_mut().put_back(id, task),
+            RunOutcome::Done => {
+                log::debug!(target: LOG, "task {id} done");
+                self.tasks.borrow_mut().remove(id);
+                drop(task); // outside the borrow: this may free the task
+            }
+        }
+        self.queue_local_wakes(Cause::WokenBy(id));
+    }
+
+    /// Sleeps in the reactor (not at all if work is waiting), then queues
+    /// every task the harvest woke.
+    fn wait_for_events(&self) {
+        let busy = !self.scheduler.borrow().is_empty() || mailbox::has_local();
+        let timeout = if busy {
+            Some(Duration::ZERO)
+        } else {
+            self.reactor.time_to_next_timer()
+        };
+        let harvest = self.reactor.wait(timeout);
+        self.queue_local_wakes(Cause::Woken);
+        if harvest.doorbell {
+            self.queue_remote_wakes();
+        }
+    }
+
+    /// Moves the ids woken on this thread into the scheduler. Runs after
+    /// every poll, so it is on the hot path: no copying, no allocation.
+    fn queue_local_wakes(&self, cause: Cause) {
+        let mut scheduler = self.scheduler.borrow_mut();
+        mailbox::drain_local(|id| scheduler.push(Ready::new(id, cause)));
+    }
+
+    fn queue_remote_wakes(&self) {
+        let mut woken = self.remote_woken.take();
+        self.remote.collect(&mut woken);
+        let mut scheduler = self.scheduler.borrow_mut();
+        for id in woken.drain(..) {
+            scheduler.push(Ready::new(id, Cause::Remote));
+        }
+        drop(scheduler);
+        *self.remote_woken.borrow_mut() = woken;
+    }
+
+    /// Drops every task, each future exactly once, on this thread. Futures
+    /// dropped here may spawn or wake others; the loop repeats until the
+    /// table stays empty.
+    pub(crate) fn shutdown(self: &Rc<Self>) {
+        let _context = context::enter_for_teardown(self);
+        let _mailbox = mailbox::enter(&self.remote);
+        let mut dropped = 0;
+        loop {
+            let tasks = self.tasks.borrow_mut().drain();
+            if tasks.is_empty() {
+                break;
+            }
+            dropped += tasks.len();
+            for task in tasks {
+                task.shutdown();
+            }
+        }
+        let mut scheduler = self.scheduler.borrow_mut();
+        while scheduler.pop().is_some() {}
+        drop(scheduler);
+        mailbox::drain_local(drop);
+        self.remote.collect(&mut Vec::new());
+        log::debug!(target: LOG, "runtime dropped with {dropped} live tasks");
+    }
+}
+
+/// Queues the wakes made by the last poll when `block_on` exits.
+struct FlushOnExit<'a>(&'a EventLoop);
+
+impl Drop for FlushOnExit<'_> {
+    fn drop(&mut self) {
+        self.0.queue_local_wakes(Cause::Woken);
+    }
+}

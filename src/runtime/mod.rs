@@ -1,0 +1,236 @@
+//! # The runtime: the front of the loop
+//!
+//! [`Runtime`] is what a program holds: asyncio's event loop object. It owns
+//! the task table, the scheduler, the reactor and the cross-thread inbox
+//! (all in `event_loop.rs`), and offers three doors in:
+//!
+//! - [`run`]`(future)` — asyncio's `asyncio.run`: make a runtime, run the
+//!   future to completion, drop the runtime (and with it every task still
+//!   alive);
+//! - [`Runtime::block_on`] — the same on a runtime you keep, asyncio's
+//!   `loop.run_until_complete`;
+//! - [`spawn`] — asyncio's `create_task`, from inside the loop.
+//!
+//! Files, in reading order: `tasks.rs` (the table of live tasks),
+//! `context.rs` (finding the running loop from anywhere on its thread),
+//! `event_loop.rs` (one turn: run, then wait), and this file.
+//!
+//! Invariant: dropping a `Runtime` drops every task's future exactly once,
+//! on this thread, and resolves their handles as cancelled. A `Runtime` is
+//! not `Send`: it and its tasks belong to the thread that made it.
+
+mod context;
+mod event_loop;
+mod tasks;
+
+use crate::reactor::{DOORBELL, Reactor};
+use crate::scheduler::{Fifo, Schedule};
+use crate::task::JoinHandle;
+use crate::task::mailbox::Remote;
+use event_loop::EventLoop;
+use std::fmt;
+use std::future::Future;
+use std::io;
+use std::rc::Rc;
+use std::sync::Arc;
+
+pub(crate) use context::reactor as current_reactor;
+
+/// A single-threaded event loop: tasks, a reactor for I/O and timers, and a
+/// scheduler that picks who runs next.
+///
+/// ```
+/// let rt = runloop::Runtime::new().unwrap();
+/// let answer = rt.block_on(async {
+///     let task = runloop::spawn(async { 6 * 7 });
+///     task.await.unwrap()
+/// });
+/// assert_eq!(answer, 42);
+/// ```
+pub struct Runtime {
+    event_loop: Rc<EventLoop>,
+}
+
+impl Runtime {
+    /// A runtime with the default settings (FIFO scheduling).
+    ///
+    /// Fails only if the operating system refuses an epoll instance or an
+    /// eventfd (for example when out of file descriptors).
+    #[doc(alias = "new_event_loop")]
+    pub fn new() -> io::Result<Runtime> {
+        Builder::new().build()
+    }
+
+    /// Settings for a runtime: the scheduler, and how many polls a turn
+    /// runs before checking I/O.
+    pub fn builder() -> Builder {
+        Builder::new()
+    }
+
+    /// Runs the loop until `future` completes and returns its output.
+    /// asyncio's `loop.run_until_complete`.
+    ///
+    /// Tasks spawned meanwhile keep running while the future waits; those
+    /// still alive when it completes stay in the runtime, paused, until the
+    /// next `block_on` or until the runtime is dropped.
+    ///
+    /// # Panics
+    /// If called while a runtime is already running on this thread (from
+    /// inside a task): a nested loop would freeze the outer one. Inside a
+    /// task, `.await` the future or [`spawn`] it instead. Also re-raises a
+    /// panic of `future` itself (panics in spawned tasks are caught and
+    /// reported through their [`JoinHandle`]).
+    #[doc(alias = "run_until_complete")]
+    pub fn block_on<F: Future>(&self, future: F) -> F::Output {
+        self.event_loop.block_on(future)
+    }
+
+    /// Spawns a task on this runtime from outside it. The task starts when
+    /// the loop next runs (in `block_on`). Inside the loop, use [`spawn`].
+    #[doc(alias = "create_task")]
+    pub fn spawn<F>(&self, future: F) -> JoinHandle<F::Output>
+    where
+        F: Future + 'static,
+        F::Output: 'static,
+    {
+        self.event_loop.spawn(future)
+    }
+
+    /// How many tasks are alive (spawned and not yet finished).
+    pub fn live_tasks(&self) -> usize {
+        self.event_loop.live_tasks()
+    }
+}
+
+impl Drop for Runtime {
+    fn drop(&mut self) {
+        self.event_loop.shutdown();
+    }
+}
+
+impl fmt::Debug for Runtime {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Runtime")
+            .field("live_tasks", &self.live_tasks())
+            .finish_non_exhaustive()
+    }
+}
+
+/// Builds a [`Runtime`] with non-default settings.
+///
+/// ```
+/// use runloop::scheduler::Fifo;
+/// let rt = runloop::Runtime::builder()
+///     .scheduler(Fifo::new())
+///     .polls_per_turn(32)
+///     .build()
+///     .unwrap();
+/// # drop(rt);
+/// ```
+pub struct Builder {
+    scheduler: Box<dyn Schedule>,
+    polls_per_turn: usize,
+    event_capacity: usize,
+}
+
+impl Builder {
+    /// The defaults: [`Fifo`] scheduling, 128 polls per turn.
+    pub fn new() -> Builder {
+        Builder {
+            scheduler: Box::new(Fifo::new()),
+            polls_per_turn: 128,
+            event_capacity: 1024,
+        }
+    }
+
+    /// The run-queue policy. See [`crate::scheduler`].
+    pub fn scheduler(mut self, scheduler: impl Schedule + 'static) -> Builder {
+        self.scheduler = Box::new(scheduler);
+        self
+    }
+
+    /// How many task polls a turn may run before the loop checks I/O and
+    /// timers again (at least 1; default 128). Lower means fresher I/O and
+    /// timers under load; higher means fewer `epoll_wait` calls.
+    pub fn polls_per_turn(mut self, polls: usize) -> Builder {
+        self.polls_per_turn = polls.max(1);
+        self
+    }
+
+    /// Creates the runtime: an epoll instance and an eventfd doorbell.
+    pub fn build(self) -> io::Result<Runtime> {
+        let poll = mio::Poll::new()?;
+        let doorbell = mio::Waker::new(poll.registry(), DOORBELL)?;
+        let reactor = Reactor::new(poll, self.event_capacity);
+        let remote = Arc::new(Remote::new(doorbell));
+        let event_loop = EventLoop::new(self.scheduler, reactor, remote, self.polls_per_turn);
+        log::debug!(target: "runloop::runtime", "runtime built");
+        Ok(Runtime {
+            event_loop: Rc::new(event_loop),
+        })
+    }
+}
+
+impl Default for Builder {
+    fn default() -> Builder {
+        Builder::new()
+    }
+}
+
+impl fmt::Debug for Builder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Builder")
+            .field("scheduler", &self.scheduler.name())
+            .field("polls_per_turn", &self.polls_per_turn)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Runs `future` on a new runtime and drops the runtime afterwards, with
+/// every task still alive. asyncio's `asyncio.run`.
+///
+/// ```
+/// let total = runloop::run(async {
+///     let handles: Vec<_> = (1..=3).map(|n| runloop::spawn(async move { n * 10 })).collect();
+///     let mut total = 0;
+///     for handle in handles {
+///         total += handle.await.unwrap();
+///     }
+///     total
+/// });
+/// assert_eq!(total, 60);
+/// ```
+///
+/// # Panics
+/// If the runtime cannot be created (see [`Runtime::new`]), or for the
+/// reasons [`Runtime::block_on`] gives.
+#[doc(alias = "asyncio.run")]
+pub fn run<F: Future>(future: F) -> F::Output {
+    let runtime = Runtime::new().unwrap_or_else(|error| panic!("runloop::run could not create a runtime: {error}"));
+    runtime.block_on(future)
+}
+
+/// Spawns a task on the runtime running on this thread and returns its
+/// handle. asyncio's `create_task`.
+///
+/// The future need not be `Send`: it never leaves this thread. The task is
+/// queued and starts when the loop reaches it; awaiting the handle gives its
+/// output, dropping the handle lets it run on unobserved.
+///
+/// # Panics
+/// When called outside a runtime. From outside the loop, use
+/// [`Runtime::spawn`].
+#[doc(alias = "create_task")]
+#[doc(alias = "ensure_future")]
+pub fn spawn<F>(future: F) -> JoinHandle<F::Output>
+where
+    F: Future + 'static,
+    F::Output: 'static,
+{
+    context::with_current(|event_loop| event_loop.spawn(future)).unwrap_or_else(|| {
+        panic!(
+            "runloop::spawn() called outside a runtime: call it from a task or from the \
+             future given to runloop::run() or Runtime::block_on(), or use Runtime::spawn()."
+        )
+    })
+}

@@ -1,0 +1,106 @@
+//! # The scheduler seam: who runs next
+//!
+//! asyncio keeps ready work in one FIFO deque, `loop._ready`, and runs it in
+//! order. runloop puts that deque behind a small trait, [`Schedule`], so the
+//! policy can be swapped ([`Builder::scheduler`](crate::runtime::Builder::scheduler))
+//! and studied without touching the loop.
+//!
+//! A policy sees tasks only by [`TaskId`], plus the [`Cause`] that made each
+//! one ready. It never polls anything and never sees a future: the loop asks
+//! it "who next?", polls that task, and tells it about every task that became
+//! ready meanwhile. That keeps a policy a plain data structure you can test
+//! on its own.
+//!
+//! What the loop promises a policy:
+//! - a task is pushed at most once until it is popped again (waking is
+//!   idempotent before it gets here);
+//! - a popped id may be stale (the task was cancelled meanwhile); the loop
+//!   checks and skips it, so a policy never needs to;
+//!
+//! and what it expects in return:
+//! - every pushed task is eventually popped (no starvation, no loss);
+//! - `pop` does not return an id that was not pushed.
+//!
+//! The loop also bounds how many tasks it polls per turn before it checks
+//! I/O and timers again, so even a policy that always favours the same busy
+//! tasks cannot starve the reactor.
+
+mod fifo;
+
+pub use crate::task::TaskId;
+pub use fifo::Fifo;
+
+/// A run-queue policy: decides which ready task the loop polls next.
+///
+/// Implement it in one file and pass it to
+/// [`Builder::scheduler`](crate::runtime::Builder::scheduler):
+///
+/// ```
+/// use runloop::scheduler::{Ready, Schedule, TaskId};
+///
+/// /// Last in, first out: the newest ready task runs first.
+/// #[derive(Default)]
+/// struct Lifo(Vec<TaskId>);
+///
+/// impl Schedule for Lifo {
+///     fn push(&mut self, ready: Ready) { self.0.push(ready.id) }
+///     fn pop(&mut self) -> Option<TaskId> { self.0.pop() }
+///     fn len(&self) -> usize { self.0.len() }
+/// }
+///
+/// let rt = runloop::Runtime::builder().scheduler(Lifo::default()).build().unwrap();
+/// assert_eq!(rt.block_on(async { 6 * 7 }), 42);
+/// ```
+pub trait Schedule {
+    /// A task became ready to run.
+    fn push(&mut self, ready: Ready);
+
+    /// The task to poll next, or `None` if none is ready.
+    fn pop(&mut self) -> Option<TaskId>;
+
+    /// How many tasks are waiting to run.
+    fn len(&self) -> usize;
+
+    /// Whether no task is waiting to run.
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// A short name for logs.
+    fn name(&self) -> &'static str {
+        std::any::type_name::<Self>()
+    }
+}
+
+/// A task that became ready, as the loop reports it to a [`Schedule`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Ready {
+    /// The task to run.
+    pub id: TaskId,
+    /// Why it is ready.
+    pub cause: Cause,
+}
+
+impl Ready {
+    /// A ready task (for tests of a policy outside a runtime).
+    pub fn new(id: TaskId, cause: Cause) -> Ready {
+        Ready { id, cause }
+    }
+}
+
+/// Why a task became ready.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Cause {
+    /// It was just spawned.
+    Spawned,
+    /// It was woken while the task `by` was being polled. `by` is the task
+    /// itself when it woke itself, as [`yield_now`](crate::yield_now) does.
+    WokenBy(TaskId),
+    /// It was woken by the reactor (I/O readiness or a timer), or on the loop
+    /// thread outside any poll.
+    Woken,
+    /// It was woken from another thread.
+    Remote,
+}

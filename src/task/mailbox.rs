@@ -1,0 +1,165 @@
+//! # Where a wake goes: the local list and the remote inbox
+//!
+//! Waking a task means "put its id where the loop will find it". asyncio
+//! spells this `loop.call_soon(step)` on the loop's own thread and
+//! `loop.call_soon_threadsafe(step)` from anywhere else, and the second one
+//! writes a byte to a self-pipe so a loop asleep in `select()` returns. We
+//! keep the same two doors, and a `Waker` picks one by itself:
+//!
+//! - **Local** ([`deliver`] on the loop's own thread): push the id onto a
+//!   thread-local `Vec`. No lock, no atomic beyond the one that made the
+//!   wake idempotent. The loop moves these ids into its scheduler after
+//!   every poll and every reactor phase.
+//! - **Remote** (any other thread, or this thread while the loop is not
+//!   running): lock the runtime's [`Remote`] inbox, push the id, and ring
+//!   the doorbell — a `mio::Waker`, an eventfd on Linux — so that
+//!   `Poll::poll` returns at once. The doorbell is rung only when the inbox
+//!   goes from "nobody has rung" to "rung", so a burst of remote wakes costs
+//!   one syscall, and the loop empties the inbox when it hears the bell.
+//!
+//! How does a waker know which loop is running on this thread? The
+//! thread-local [`Here`] remembers the address of the running loop's
+//! `Remote`, and each task remembers the address of its own. The task holds
+//! a `Weak` to it, which keeps that address from being reused while the
+//! task exists, so equal addresses really mean "my loop".
+//!
+//! Invariants: an id pushed here is only an id, never a reference that keeps
+//! a task alive, so a stale one is harmless (the task table checks its
+//! generation). After the runtime is dropped, `Weak::upgrade` fails and a
+//! remote wake quietly does nothing; the task's `Weak` keeps only the empty
+//! shell of the `Remote` allocation alive, not the runtime.
+
+use super::TaskId;
+use std::cell::{Cell, RefCell};
+use std::ptr;
+use std::sync::{Arc, Mutex, PoisonError, Weak};
+
+const LOG: &str = "runloop::task::mailbox";
+
+/// The cross-thread half of a runtime: an inbox of woken ids and a doorbell.
+pub(crate) struct Remote {
+    inbox: Mutex<Inbox>,
+    doorbell: mio::Waker,
+}
+
+#[derive(Default)]
+struct Inbox {
+    woken: Vec<TaskId>,
+    /// The doorbell has been rung and the loop has not emptied the inbox
+    /// since: more wakes can skip the syscall.
+    rung: bool,
+}
+
+impl Remote {
+    pub(crate) fn new(doorbell: mio::Waker) -> Remote {
+        Remote {
+            inbox: Mutex::default(),
+            doorbell,
+        }
+    }
+
+    /// Delivers a wake from outside the loop thread.
+    fn post(&self, id: TaskId) {
+        let ring = {
+            let mut inbox = self.inbox.lock().unwrap_or_else(PoisonError::into_inner);
+            inbox.woken.push(id);
+            !std::mem::replace(&mut inbox.rung, true)
+        };
+        log::trace!(target: LOG, "wake {id} (remote{})", if ring { ", ring doorbell" } else { "" });
+        if ring && let Err(error) = self.doorbell.wake() {
+            log::error!(target: LOG, "could not ring the loop's doorbell: {error}");
+        }
+    }
+
+    /// Moves every posted id into `out`. Both this and [`Remote::post`] touch
+    /// `rung` under the lock, so a post either lands before this (and is
+    /// collected now) or after (and rings the bell again): none is lost.
+    pub(crate) fn collect(&self, out: &mut Vec<TaskId>) {
+        let mut inbox = self.inbox.lock().unwrap_or_else(PoisonError::into_inner);
+        inbox.rung = false;
+        out.append(&mut inbox.woken);
+    }
+}
+
+/// What this thread knows about the loop running on it, if any.
+struct Here {
+    /// Address of the running loop's `Remote`; null when no loop runs here.
+    running: Cell<*const Remote>,
+    woken: RefCell<Vec<TaskId>>,
+}
+
+thread_local! {
+    static HERE: Here = const {
+        Here { running: Cell::new(ptr::null()), woken: RefCell::new(Vec::new()) }
+    };
+}
+
+/// Puts a woken task's id where its loop will find it.
+pub(crate) fn deliver(id: TaskId, remote: &Weak<Remote>) {
+    let mine = Weak::as_ptr(remote);
+    // `try_with` because a waker may fire from another thread-local's
+    // destructor, after `HERE` is gone; then we are certainly not inside the
+    // loop, and the remote door still works.
+    let delivered_here = HERE
+        .try_with(|here| {
+            let local = here.running.get() == mine;
+            if local {
+                here.woken.borrow_mut().push(id);
+            }
+            local
+        })
+        .unwrap_or(false);
+    if delivered_here {
+        log::trace!(target: LOG, "wake {id} (local)");
+    } else if let Some(remote) = remote.upgrade() {
+        remote.post(id);
+    } else {
+        log::trace!(target: LOG, "wake {id} ignored: its runtime is gone");
+    }
+}
+
+/// Marks `remote`'s loop as the one running on this thread until the guard
+/// drops, so that wakes for its tasks take the local door.
+///
+/// Loops can stack: a task of loop A may drop a whole runtime B, whose
+/// teardown enters B for a moment. The guard sets A's undelivered local wakes
+/// aside and gives them back on exit, so B never sees (or discards) them.
+pub(crate) fn enter(remote: &Arc<Remote>) -> Entered {
+    HERE.with(|here| Entered {
+        previous: here.running.replace(Arc::as_ptr(remote)),
+        set_aside: here.woken.take(),
+    })
+}
+
+/// Restores the previous loop (usually none) when dropped.
+pub(crate) struct Entered {
+    previous: *const Remote,
+    set_aside: Vec<TaskId>,
+}
+
+impl Drop for Entered {
+    fn drop(&mut self) {
+        let set_aside = std::mem::take(&mut self.set_aside);
+        let _ = HERE.try_with(|here| {
+            here.running.set(self.previous);
+            *here.woken.borrow_mut() = set_aside;
+        });
+    }
+}
+
+/// Hands each id woken locally since the last call to `f`, in wake order.
+/// `f` must not wake tasks itself (the list is borrowed while it runs); the
+/// loop only passes them on to its scheduler.
+pub(crate) fn drain_local(mut f: impl FnMut(TaskId)) {
+    let _ = HERE.try_with(|here| {
+        let mut woken = here.woken.borrow_mut();
+        if !woken.is_empty() {
+            woken.drain(..).for_each(&mut f);
+        }
+    });
+}
+
+/// Whether anything was woken locally since the last [`take_local`].
+pub(crate) fn has_local() -> bool {
+    HERE.try_with(|here| !here.woken.borrow().is_empty()).unwrap_or(false)
+}

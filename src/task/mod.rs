@@ -1,0 +1,58 @@
+//! # Tasks: a future with a life of its own
+//!
+//! A *task* wraps a future so the loop can drive it to completion without
+//! anyone awaiting it: asyncio's `Task`, created by `create_task` and here by
+//! [`spawn`](crate::spawn). Its life:
+//!
+//! ```text
+//! spawn ─► queued ─► polled ─► Pending ─► (waker stored somewhere)
+//!            ▲                                 │ event, timer, channel…
+//!            └────────── wake: id queued ◄─────┘
+//!                     polled ─► Ready ─► output handed to the JoinHandle
+//! ```
+//!
+//! The files of this module, in reading order:
+//!
+//! 1. `id.rs` — a task's name: a table slot plus a generation.
+//! 2. `state.rs` — the two bits other threads may touch (`NOTIFIED`, `DONE`).
+//! 3. `mailbox.rs` — where a wake goes: a local list or the remote inbox.
+//! 4. `header.rs` — the thread-safe part of a task, the part a waker reaches.
+//! 5. `join.rs` — `JoinHandle` and `JoinError`, the part you await.
+//! 6. `yield_now.rs` — the smallest leaf future: step aside once.
+//!
+//! The task's memory itself (header, future and output in one allocation)
+//! and the hand-built waker that points at it are in `src/waker.rs`: they
+//! are one piece of unsafe-adjacent code, kept in one file.
+
+mod header;
+mod id;
+mod join;
+pub(crate) mod mailbox;
+mod state;
+mod yield_now;
+
+pub(crate) use header::Header;
+pub use id::TaskId;
+pub use join::{JoinError, JoinHandle};
+pub(crate) use join::{JoinTarget, panic_message};
+pub use yield_now::{YieldNow, yield_now};
+
+/// How a poll left the task.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum RunOutcome {
+    /// The future is waiting; some waker will queue it again.
+    Pending,
+    /// The future is gone (finished, panicked or cancelled); the loop removes
+    /// the task from its table and never polls it again.
+    Done,
+}
+
+/// The part of a task the loop holds and drives; the [`JoinHandle`] is the
+/// other part. Implemented by the task allocation in `src/waker.rs`.
+pub(crate) trait Runnable {
+    /// Polls the future once (or drops it, if [`JoinHandle::abort`] asked).
+    fn run(&self) -> RunOutcome;
+    /// The runtime is going away: drop the future now, on this thread, and
+    /// resolve the handle as cancelled.
+    fn shutdown(&self);
+}
