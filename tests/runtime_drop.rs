@@ -1,0 +1,148 @@
+//! Dropping a runtime drops every task, each exactly once, and leaves
+//! wakers harmless.
+mod common;
+
+use common::DropCounter;
+use std::cell::{Cell, RefCell};
+use std::future::{pending, poll_fn};
+use std::rc::Rc;
+use std::sync::{Arc, Weak};
+use std::task::{Poll, Waker};
+
+#[test]
+fn dropping_a_runtime_with_ten_thousand_pending_tasks_drops_them_all() {
+    let drops = Rc::new(Cell::new(0));
+    let rt = runloop::Runtime::new().unwrap();
+    rt.block_on({
+        let drops = drops.clone();
+        async move {
+            for _ in 0..10_000 {
+                let guard = DropCounter(drops.clone());
+                drop(runloop::spawn(async move {
+                    let _guard = guard;
+                    pending::<()>().await;
+                }));
+            }
+            runloop::yield_now().await;
+        }
+    });
+    assert_eq!(rt.live_tasks(), 10_000);
+    assert_eq!(drops.get(), 0);
+    drop(rt);
+    assert_eq!(drops.get(), 10_000);
+}
+
+#[test]
+fn handles_of_tasks_dropped_with_the_runtime_report_cancelled() {
+    let rt = runloop::Runtime::new().unwrap();
+    let handle = rt.spawn(pending::<()>());
+    drop(rt);
+    assert!(handle.is_finished());
+    let outcome = runloop::run(handle);
+    assert!(outcome.unwrap_err().is_cancelled());
+}
+
+#[test]
+fn never_polled_tasks_are_dropped_too() {
+    let drops = Rc::new(Cell::new(0));
+    let rt = runloop::Runtime::new().unwrap();
+    let guard = DropCounter(drops.clone());
+    drop(rt.spawn(async move {
+        let _guard = guard;
+    }));
+    drop(rt);
+    assert_eq!(drops.get(), 1);
+}
+
+#[test]
+fn wakers_outliving_the_runtime_are_harmless_on_any_thread() {
+    let kept: Rc<RefCell<Option<Waker>>> = Rc::default();
+    let rt = runloop::Runtime::new().unwrap();
+    rt.block_on({
+        let kept = kept.clone();
+        async move {
+            drop(runloop::spawn(poll_fn(move |cx| {
+                *kept.borrow_mut() = Some(cx.waker().clone());
+                Poll::<()>::Pending
+            })));
+            runloop::yield_now().await;
+        }
+    });
+    drop(rt);
+    let waker = kept.borrow_mut().take().unwrap();
+    waker.wake_by_ref(); // on this thread
+    let remote = waker.clone();
+    std::thread::spawn(move || remote.wake()).join().unwrap(); // on another
+    drop(waker);
+}
+
+#[test]
+fn a_waker_does_not_keep_the_runtime_alive() {
+    // The task holds a weak probe of a value owned by the runtime's task;
+    // after the runtime drops, a surviving waker must not keep it alive.
+    let kept: Rc<RefCell<Option<Waker>>> = Rc::default();
+    let probe: Rc<RefCell<Weak<()>>> = Rc::default();
+    let rt = runloop::Runtime::new().unwrap();
+    rt.block_on({
+        let (kept, probe) = (kept.clone(), probe.clone());
+        async move {
+            let owned = Arc::new(());
+            *probe.borrow_mut() = Arc::downgrade(&owned);
+            drop(runloop::spawn(poll_fn(move |cx| {
+                let _owned = &owned;
+                *kept.borrow_mut() = Some(cx.waker().clone());
+                Poll::<()>::Pending
+            })));
+            runloop::yield_now().await;
+        }
+    });
+    assert!(probe.borrow().upgrade().is_some());
+    drop(rt);
+    assert!(kept.borrow().is_some(), "the waker is still alive");
+    assert!(probe.borrow().upgrade().is_none(), "but the task's future is gone");
+}
+
+#[test]
+fn spawning_from_a_destructor_during_teardown_is_safe() {
+    struct SpawnOnDrop(Rc<Cell<usize>>);
+    impl Drop for SpawnOnDrop {
+        fn drop(&mut self) {
+            let drops = self.0.clone();
+            let guard = DropCounter(drops);
+            drop(runloop::spawn(async move {
+                let _guard = guard;
+            }));
+        }
+    }
+    let drops = Rc::new(Cell::new(0));
+    let rt = runloop::Runtime::new().unwrap();
+    let spawner = SpawnOnDrop(drops.clone());
+    drop(rt.spawn(async move {
+        let _spawner = spawner;
+        pending::<()>().await;
+    }));
+    drop(rt);
+    assert_eq!(drops.get(), 1, "the task spawned during teardown was dropped too");
+}
+
+#[test]
+fn a_runtime_can_be_dropped_inside_another_runtimes_task() {
+    let inner_drops = Rc::new(Cell::new(0));
+    let outer = runloop::Runtime::new().unwrap();
+    let inner = runloop::Runtime::new().unwrap();
+    let guard = DropCounter(inner_drops.clone());
+    drop(inner.spawn(async move {
+        let _guard = guard;
+        pending::<()>().await;
+    }));
+    let answer = outer.block_on(async move {
+        let sibling = runloop::spawn(async {
+            runloop::yield_now().await;
+            "outer still works"
+        });
+        drop(inner);
+        sibling.await.unwrap()
+    });
+    assert_eq!(answer, "outer still works");
+    assert_eq!(inner_drops.get(), 1);
+}
