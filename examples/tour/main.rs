@@ -1,0 +1,29 @@
+//! The runloop tour: every capability of the runtime, shown running.
+//!
+//! `cargo run --release --example tour` — no setup, no network: whatever
+//! servers a chapter needs are started on 127.0.0.1. Set `RUST_LOG=debug`
+//! (or `RUST_LOG=runloop::reactor=trace`) to watch the loop's own log.
+
+mod spawn_and_join;
+mod tcp_echo;
+mod timers;
+mod yield_ping_pong;
+
+use std::time::Instant;
+
+fn main() {
+    env_logger::init();
+    let start = Instant::now();
+    println!("runloop tour: an event loop you can read, running.\n");
+    chapter(1, "Tasks: spawn and join", spawn_and_join::run);
+    chapter(2, "Taking turns: a yield ping-pong", yield_ping_pong::run);
+    chapter(3, "Timers: waiting without blocking", timers::run);
+    chapter(4, "Sockets: a TCP echo server and its clients", tcp_echo::run);
+    println!("The tour took {:.2?}.", start.elapsed());
+}
+
+fn chapter(number: usize, title: &str, body: fn()) {
+    println!("== {number}. {title} ==");
+    body();
+    println!();
+}
