@@ -116,6 +116,7 @@ impl Timers {
             self.heap.pop();
             match self.entries.get_mut(slot).filter(|entry| entry.seq == seq) {
                 Some(entry) => {
+                    log::trace!(target: "runloop::reactor::timers", "timer fired ({:?} late)", now - deadline);
                     entry.fired = true;
                     wake.extend(entry.waker.take());
                     fired += 1;
