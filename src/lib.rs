@@ -21,6 +21,8 @@
 //! Each file opens with an essay: the idea, its asyncio name, the invariants
 //! it keeps. Lower layers never import higher ones.
 //!
+//! 0. [`coro`] — before any runtime: an `async` block is a state machine,
+//!    and driven by hand it is a generator (`yield`, `send`, `yield from`).
 //! 1. [`task`] — what a task is: its id, its shared state bits, where a
 //!    wake goes (`mailbox.rs`), its `JoinHandle`, and `yield_now`.
 //! 2. `waker.rs` — the task's single allocation and the hand-built
@@ -37,6 +39,8 @@
 //! with pictures.
 
 #![warn(missing_docs)]
+
+pub mod coro;
 
 pub mod task;
 mod waker;

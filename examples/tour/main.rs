@@ -4,6 +4,7 @@
 //! servers a chapter needs are started on 127.0.0.1. Set `RUST_LOG=debug`
 //! (or `RUST_LOG=runloop::reactor=trace`) to watch the loop's own log.
 
+mod generators;
 mod spawn_and_join;
 mod tcp_echo;
 mod timers;
@@ -19,6 +20,7 @@ fn main() {
     chapter(2, "Taking turns: a yield ping-pong", yield_ping_pong::run);
     chapter(3, "Timers: waiting without blocking", timers::run);
     chapter(4, "Sockets: a TCP echo server and its clients", tcp_echo::run);
+    chapter(5, "Generators: the machine under every future", generators::run);
     println!("The tour took {:.2?}.", start.elapsed());
 }
 
