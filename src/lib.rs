@@ -30,10 +30,15 @@
 //! 3. [`scheduler`] — the `Schedule` seam and the default `Fifo` policy.
 //! 4. `reactor/` — mio's `Poll`, socket readiness with generation-checked
 //!    tokens, and the timer heap.
-//! 5. [`runtime`] — the task table, the thread's current loop, and the
+//! 5. [`sync`] — `oneshot` (any thread) and a bounded `channel` (asyncio's
+//!    `Queue`).
+//! 6. `blocking/` — the thread pool behind [`spawn_blocking`], asyncio's
+//!    `run_in_executor`.
+//! 7. [`runtime`] — the task table, the thread's current loop, and the
 //!    loop itself (`event_loop.rs`): run what is ready, then wait.
-//! 6. [`time`] — `sleep`, `timeout`, `interval`.
-//! 7. [`net`] — `TcpListener` and `TcpStream`.
+//! 8. [`time`] — `sleep`, `timeout`, `interval`.
+//! 9. [`net`] — `TcpListener` and `TcpStream`.
+//! 10. [`future`] — `join_all` (`gather`), `as_completed`, `select`.
 //!
 //! `DESIGN.md` at the top of the repository walks through the same files
 //! with pictures.
@@ -49,12 +54,19 @@ pub mod scheduler;
 
 mod reactor;
 
+pub mod sync;
+
+mod blocking;
+
 pub mod runtime;
 
 pub mod net;
 pub mod time;
 
-pub use runtime::{Builder, Runtime, run, spawn};
+pub mod future;
+
+pub use future::{as_completed, join_all, select};
+pub use runtime::{Builder, Runtime, run, spawn, spawn_blocking};
 pub use task::{JoinError, JoinHandle, yield_now};
 
 /// The traits you need in scope to read and write sockets.

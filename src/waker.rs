@@ -6,7 +6,9 @@
 //! allocation holding the task's [`Header`] (the thread-safe part), its
 //! future, and later its output. Cloning a waker bumps the `Arc` count, so a
 //! waker keeps the task's memory alive, but only the memory: once the task
-//! is done, its future and output are gone and what stays is a few words.
+//! is done, its future and output are dropped, and what a leftover waker
+//! pins is the allocation itself (as large as the future was), never the
+//! runtime.
 //!
 //! This is the only file in runloop with `unsafe`, for two reasons:
 //!
@@ -64,6 +66,29 @@ where
     // it makes is broken when the future is done (`Task::finish`).
     *task.own_waker.borrow_mut() = Some(waker(task.clone()));
     (task.clone(), JoinHandle::new(task))
+}
+
+/// A handle for a task that is refused, not run: the runtime is being torn
+/// down and destructors keep spawning replacements. The future is leaked,
+/// never polled or dropped, because dropping it would spawn again; the
+/// handle resolves as cancelled.
+pub(crate) fn refused_task<F>(future: F, remote: Weak<Remote>) -> JoinHandle<F::Output>
+where
+    F: Future + 'static,
+    F::Output: 'static,
+{
+    std::mem::forget(future);
+    #[allow(clippy::arc_with_non_send_sync)]
+    let task: Arc<Task<F>> = Arc::new(Task {
+        header: Header::new(TaskId::new(0, 0), remote),
+        stage: RefCell::new(Stage::Finished(Err(JoinError::Cancelled))),
+        own_waker: RefCell::new(None),
+        join_waker: Cell::new(None),
+        cancel_requested: Cell::new(false),
+        detached: Cell::new(false),
+    });
+    task.header.state.set_done();
+    JoinHandle::new(task)
 }
 
 /// The waker for the future given to `block_on`, which is not a task.

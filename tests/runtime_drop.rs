@@ -146,3 +146,48 @@ fn a_runtime_can_be_dropped_inside_another_runtimes_task() {
     assert_eq!(answer, "outer still works");
     assert_eq!(inner_drops.get(), 1);
 }
+
+#[test]
+fn a_runtime_kept_in_a_thread_local_is_dropped_cleanly_at_thread_exit() {
+    thread_local! {
+        static RUNTIME: runloop::Runtime = runloop::Runtime::new().unwrap();
+    }
+    // The runtime's destructor is registered before the loop's own
+    // thread-locals exist, so it runs after they are gone.
+    let thread = std::thread::spawn(|| {
+        RUNTIME.with(|rt| {
+            drop(rt.spawn(pending::<()>()));
+            rt.block_on(runloop::yield_now());
+        });
+    });
+    assert!(thread.join().is_ok());
+}
+
+#[test]
+fn teardown_ends_even_if_destructors_keep_spawning_replacements() {
+    /// A supervisor guard: when its task is dropped, it starts a new one.
+    struct Restart(Rc<Cell<usize>>);
+    impl Drop for Restart {
+        fn drop(&mut self) {
+            self.0.set(self.0.get() + 1);
+            let guard = Restart(self.0.clone());
+            drop(runloop::spawn(async move {
+                let _guard = guard;
+                pending::<()>().await;
+            }));
+        }
+    }
+    let restarts = common::with_deadline(std::time::Duration::from_secs(10), || {
+        let restarts = Rc::new(Cell::new(0));
+        let rt = runloop::Runtime::new().unwrap();
+        let guard = Restart(restarts.clone());
+        drop(rt.spawn(async move {
+            let _guard = guard;
+            pending::<()>().await;
+        }));
+        drop(rt);
+        restarts.get()
+    });
+    assert!(restarts > 1, "replacements were spawned and dropped a few times");
+    assert!(restarts < 100, "then refused: {restarts} rounds");
+}

@@ -72,3 +72,85 @@ fn polls_per_turn_bounds_the_work_between_reactor_checks() {
         spinner.await.unwrap();
     });
 }
+
+/// A policy that wakes an observer task whenever anything is pushed.
+struct Observed {
+    inner: runloop::scheduler::Fifo,
+    observer: Rc<RefCell<Option<std::task::Waker>>>,
+    pushes: Rc<RefCell<Vec<TaskId>>>,
+}
+
+impl Schedule for Observed {
+    fn push(&mut self, ready: Ready) {
+        self.pushes.borrow_mut().push(ready.id);
+        self.inner.push(ready);
+        if let Some(observer) = self.observer.borrow().as_ref() {
+            observer.wake_by_ref();
+        }
+    }
+    fn pop(&mut self) -> Option<TaskId> {
+        self.inner.pop()
+    }
+    fn len(&self) -> usize {
+        self.inner.len()
+    }
+}
+
+#[test]
+fn a_policy_may_wake_tasks_from_push() {
+    let observer: Rc<RefCell<Option<std::task::Waker>>> = Rc::default();
+    let observed_polls = Rc::new(std::cell::Cell::new(0));
+    let runtime = runloop::Runtime::builder()
+        .scheduler(Observed {
+            inner: runloop::scheduler::Fifo::new(),
+            observer: observer.clone(),
+            pushes: Rc::default(),
+        })
+        .build()
+        .unwrap();
+    runtime.block_on({
+        let polls = observed_polls.clone();
+        async move {
+            let watcher = runloop::spawn(std::future::poll_fn(move |cx| {
+                polls.set(polls.get() + 1);
+                *observer.borrow_mut() = Some(cx.waker().clone());
+                if polls.get() >= 3 {
+                    std::task::Poll::Ready(())
+                } else {
+                    std::task::Poll::Pending
+                }
+            }));
+            for _ in 0..5 {
+                runloop::yield_now().await;
+            }
+            watcher.await.unwrap();
+        }
+    });
+    assert!(observed_polls.get() >= 3);
+}
+
+#[test]
+fn the_main_future_is_scheduled_under_an_id_of_its_own() {
+    let pushes: Rc<RefCell<Vec<TaskId>>> = Rc::default();
+    let runtime = runloop::Runtime::builder()
+        .scheduler(Observed {
+            inner: runloop::scheduler::Fifo::new(),
+            observer: Rc::default(),
+            pushes: pushes.clone(),
+        })
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        runloop::spawn(async {}).await.unwrap();
+    });
+    runtime.block_on(async {});
+    let pushes = pushes.borrow();
+    let mains: Vec<&TaskId> = pushes.iter().filter(|id| id.is_main()).collect();
+    let tasks: Vec<&TaskId> = pushes.iter().filter(|id| !id.is_main()).collect();
+    assert!(!tasks.is_empty());
+    assert!(mains.iter().all(|id| id.to_string() == "main"));
+    assert!(tasks.iter().all(|id| id.to_string() == "#1"));
+    let first_block_on = mains.first().unwrap().generation();
+    let second_block_on = mains.last().unwrap().generation();
+    assert_ne!(first_block_on, second_block_on, "each block_on gets a fresh main id");
+}

@@ -5,6 +5,7 @@
 //! (or `RUST_LOG=runloop::reactor=trace`) to watch the loop's own log.
 
 mod generators;
+mod offload;
 mod spawn_and_join;
 mod tcp_echo;
 mod timers;
@@ -21,6 +22,12 @@ fn main() {
     chapter(3, "Timers: waiting without blocking", timers::run);
     chapter(4, "Sockets: a TCP echo server and its clients", tcp_echo::run);
     chapter(5, "Generators: the machine under every future", generators::run);
+    chapter(6, "Offloading blocking calls: the notes' experiment", offload::io_bound);
+    chapter(
+        7,
+        "CPU-bound work on the pool: threads without a GIL",
+        offload::cpu_bound,
+    );
     println!("The tour took {:.2?}.", start.elapsed());
 }
 

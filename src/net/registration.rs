@@ -12,17 +12,24 @@
 //! `src/reactor/io.rs`), so callers must retry an operation until it blocks
 //! before relying on a new event — which is what [`Registered::poll_io`]
 //! does.
+//!
+//! A socket belongs to the runtime it was created in, and holds only a
+//! `Weak` to that runtime's reactor, so a socket that outlives its runtime
+//! does not keep the dead epoll instance alive. Polled after its runtime is
+//! gone, or while a different runtime is running, it fails with an
+//! `io::Error` saying so, instead of parking a waker in a reactor that
+//! nobody polls.
 
 use crate::reactor::{Direction, IoKey, Reactor};
 use mio::event::Source;
 use std::io;
-use std::rc::Rc;
+use std::rc::{Rc, Weak};
 use std::task::{Context, Poll};
 
 pub(crate) struct Registered<S: Source> {
     source: S,
     key: IoKey,
-    reactor: Rc<Reactor>,
+    reactor: Weak<Reactor>,
 }
 
 impl<S: Source> Registered<S> {
@@ -31,21 +38,45 @@ impl<S: Source> Registered<S> {
     pub(crate) fn new(mut source: S, what: &str) -> io::Result<Registered<S>> {
         let reactor = crate::runtime::current_reactor(what);
         let key = reactor.register(&mut source)?;
-        Ok(Registered { source, key, reactor })
+        Ok(Registered {
+            source,
+            key,
+            reactor: Rc::downgrade(&reactor),
+        })
+    }
+
+    /// This socket's reactor, if it is the one running on this thread.
+    fn reactor(&self) -> io::Result<Rc<Reactor>> {
+        match self.reactor.upgrade() {
+            Some(reactor) if crate::runtime::reactor_is_running(&reactor) => Ok(reactor),
+            Some(_) => Err(io::Error::other(
+                "this socket belongs to a runtime that is not running on this thread; \
+                 sockets cannot move between runtimes",
+            )),
+            None => Err(io::Error::other(
+                "the runtime this socket was created in has been dropped",
+            )),
+        }
     }
 
     pub(crate) fn source(&self) -> &S {
         &self.source
     }
 
-    /// `Ready` when an operation in `direction` may not block.
-    pub(crate) fn poll_ready(&self, direction: Direction, cx: &mut Context<'_>) -> Poll<()> {
-        self.reactor.poll_ready(self.key, direction, cx)
+    /// `Ready` when an operation in `direction` may not block (or when the
+    /// socket cannot be used at all: then with the reason).
+    pub(crate) fn poll_ready(&self, direction: Direction, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        match self.reactor() {
+            Ok(reactor) => reactor.poll_ready(self.key, direction, cx).map(Ok),
+            Err(error) => Poll::Ready(Err(error)),
+        }
     }
 
     /// Records that the kernel said `WouldBlock` in `direction`.
     pub(crate) fn clear_ready(&self, direction: Direction) {
-        self.reactor.clear_ready(self.key, direction);
+        if let Some(reactor) = self.reactor.upgrade() {
+            reactor.clear_ready(self.key, direction);
+        }
     }
 
     /// Runs the non-blocking `operation` once readiness allows, and again
@@ -57,8 +88,10 @@ impl<S: Source> Registered<S> {
         mut operation: impl FnMut(&S) -> io::Result<R>,
     ) -> Poll<io::Result<R>> {
         loop {
-            if self.poll_ready(direction, cx).is_pending() {
-                return Poll::Pending;
+            match self.poll_ready(direction, cx) {
+                Poll::Pending => return Poll::Pending,
+                Poll::Ready(Err(error)) => return Poll::Ready(Err(error)),
+                Poll::Ready(Ok(())) => {}
             }
             match operation(&self.source) {
                 Err(error) if error.kind() == io::ErrorKind::WouldBlock => self.clear_ready(direction),
@@ -71,6 +104,8 @@ impl<S: Source> Registered<S> {
 
 impl<S: Source> Drop for Registered<S> {
     fn drop(&mut self) {
-        self.reactor.deregister(&mut self.source, self.key);
+        if let Some(reactor) = self.reactor.upgrade() {
+            reactor.deregister(&mut self.source, self.key);
+        }
     }
 }

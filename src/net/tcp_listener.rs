@@ -23,7 +23,7 @@ use std::task::{Context, Poll};
 /// ```
 /// use runloop::net::{TcpListener, TcpStream};
 /// runloop::run(async {
-///     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+///     let mut listener = TcpListener::bind("127.0.0.1:0").unwrap();
 ///     let addr = listener.local_addr().unwrap();
 ///     let client = runloop::spawn(async move { TcpStream::connect(addr).await });
 ///     let (_server_side, peer) = listener.accept().await.unwrap();
@@ -68,12 +68,16 @@ impl TcpListener {
     }
 
     /// Waits for the next connection: the stream and the peer's address.
-    pub async fn accept(&self) -> io::Result<(TcpStream, SocketAddr)> {
+    ///
+    /// Takes `&mut self`: the reactor keeps one waiting waker per direction
+    /// of a socket, so one task at a time may wait to accept. To accept from
+    /// several tasks, accept in one and hand the streams out.
+    pub async fn accept(&mut self) -> io::Result<(TcpStream, SocketAddr)> {
         poll_fn(|cx| self.poll_accept(cx)).await
     }
 
     /// The poll behind [`TcpListener::accept`].
-    pub fn poll_accept(&self, cx: &mut Context<'_>) -> Poll<io::Result<(TcpStream, SocketAddr)>> {
+    pub fn poll_accept(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<(TcpStream, SocketAddr)>> {
         match self.io.poll_io(Direction::Read, cx, |listener| listener.accept()) {
             Poll::Ready(Ok((stream, peer))) => Poll::Ready(TcpStream::from_mio(stream).map(|stream| (stream, peer))),
             Poll::Ready(Err(error)) => Poll::Ready(Err(error)),

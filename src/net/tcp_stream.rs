@@ -53,8 +53,10 @@ impl TcpStream {
 
     fn poll_connected(&self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
         loop {
-            if self.io.poll_ready(Direction::Write, cx).is_pending() {
-                return Poll::Pending;
+            match self.io.poll_ready(Direction::Write, cx) {
+                Poll::Pending => return Poll::Pending,
+                Poll::Ready(Err(error)) => return Poll::Ready(Err(error)),
+                Poll::Ready(Ok(())) => {}
             }
             if let Some(error) = self.io.source().take_error()? {
                 return Poll::Ready(Err(error));

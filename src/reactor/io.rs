@@ -72,9 +72,10 @@ pub(crate) struct IoKey {
     generation: u32,
 }
 
-/// How a token packs slot and generation: half the bits each. The doorbell's
-/// token, `usize::MAX`, would need both halves full; 4 billion slots are not
-/// going to happen.
+/// How a token packs slot and generation: half the bits each (32 + 32 on a
+/// 64-bit machine, 16 + 16 on a 32-bit one). A slot must fit its half, and
+/// the all-ones slot is never used, so no token equals the doorbell's
+/// (`usize::MAX`); registering more sockets than that fails with an error.
 const SLOT_BITS: u32 = usize::BITS / 2;
 const SLOT_MASK: usize = (1 << SLOT_BITS) - 1;
 
@@ -106,18 +107,25 @@ pub(crate) struct IoSlots {
 }
 
 impl IoSlots {
-    pub(crate) fn insert(&mut self) -> IoKey {
+    pub(crate) fn insert(&mut self) -> std::io::Result<IoKey> {
+        let entry = self.slots.vacant_entry();
+        let slot = entry.key();
+        if slot >= SLOT_MASK {
+            return Err(std::io::Error::other(format!(
+                "the reactor cannot tell more than {SLOT_MASK} sockets apart"
+            )));
+        }
         // Generations are cut to fit the token; wrapping is fine, a stale
         // event only has to differ from the slot's current tenant.
         self.next_generation = self.next_generation.wrapping_add(1) & (SLOT_MASK as u32);
         let generation = self.next_generation;
-        let slot = self.slots.insert(IoSlot {
+        entry.insert(IoSlot {
             generation,
             readiness: 0,
             reader: None,
             writer: None,
         });
-        IoKey { slot, generation }
+        Ok(IoKey { slot, generation })
     }
 
     /// Forgets a source. Its pending waiters are dropped, not woken: only the

@@ -135,7 +135,7 @@ impl Reactor {
 
     /// Registers a source for both directions, edge-triggered.
     pub(crate) fn register(&self, source: &mut impl Source) -> stdio::Result<IoKey> {
-        let key = self.io.borrow_mut().insert();
+        let key = self.io.borrow_mut().insert()?;
         let interest = Interest::READABLE | Interest::WRITABLE;
         if let Err(error) = self.poll.borrow().registry().register(source, key.token(), interest) {
             self.io.borrow_mut().remove(key);

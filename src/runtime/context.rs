@@ -61,6 +61,18 @@ pub(crate) fn with_current<R>(f: impl FnOnce(&Rc<EventLoop>) -> R) -> Option<R> 
     Some(f(&event_loop))
 }
 
+/// Whether `reactor` belongs to the loop running on this thread.
+pub(crate) fn is_running(reactor: &Reactor) -> bool {
+    CURRENT
+        .try_with(|current| {
+            current
+                .borrow()
+                .as_ref()
+                .is_some_and(|event_loop| std::ptr::eq(Rc::as_ptr(event_loop.reactor()), reactor))
+        })
+        .unwrap_or(false)
+}
+
 /// The current loop's reactor. Panics outside a runtime, naming `what` needed it.
 pub(crate) fn reactor(what: &str) -> Rc<Reactor> {
     with_current(|event_loop| event_loop.reactor().clone()).unwrap_or_else(|| {

@@ -27,6 +27,7 @@
 
 use super::context;
 use super::tasks::TaskTable;
+use crate::blocking::Pool;
 use crate::reactor::Reactor;
 use crate::scheduler::{Cause, Ready, Schedule};
 use crate::task::mailbox::{self, Remote};
@@ -42,6 +43,10 @@ use std::time::Duration;
 
 const LOG: &str = "runloop::runtime";
 
+/// How many times teardown drops a fresh batch of tasks spawned by the
+/// destructors of the previous one before it refuses further spawns.
+const MAX_TEARDOWN_ROUNDS: u32 = 16;
+
 /// Everything one runtime owns, shared by the `Runtime` value and the
 /// thread-local context while `block_on` runs.
 pub(crate) struct EventLoop {
@@ -49,12 +54,15 @@ pub(crate) struct EventLoop {
     scheduler: RefCell<Box<dyn Schedule>>,
     reactor: Rc<Reactor>,
     remote: Arc<Remote>,
+    pool: Pool,
     polls_per_turn: usize,
     /// Scratch space for the ids collected from the remote inbox.
     remote_woken: RefCell<Vec<TaskId>>,
     /// How many `block_on` calls so far: names each main future apart, so a
     /// stale wake of an earlier one is not mistaken for the current one.
     main_generation: Cell<u32>,
+    /// 0 while running; during teardown, which round of dropping tasks.
+    teardown_round: Cell<u32>,
 }
 
 impl EventLoop {
@@ -62,6 +70,7 @@ impl EventLoop {
         scheduler: Box<dyn Schedule>,
         reactor: Reactor,
         remote: Arc<Remote>,
+        pool: Pool,
         polls_per_turn: usize,
     ) -> EventLoop {
         EventLoop {
@@ -69,9 +78,11 @@ impl EventLoop {
             scheduler: RefCell::new(scheduler),
             reactor: Rc::new(reactor),
             remote,
+            pool,
             polls_per_turn: polls_per_turn.max(1),
             remote_woken: RefCell::default(),
             main_generation: Cell::new(0),
+            teardown_round: Cell::new(0),
         }
     }
 
@@ -83,6 +94,10 @@ impl EventLoop {
         self.tasks.borrow().len()
     }
 
+    pub(crate) fn pool(&self) -> &Pool {
+        &self.pool
+    }
+
     /// asyncio's `create_task`: the task is queued and runs once the loop
     /// gets to it.
     pub(crate) fn spawn<F>(&self, future: F) -> JoinHandle<F::Output>
@@ -91,6 +106,14 @@ impl EventLoop {
         F::Output: 'static,
     {
         let remote = Arc::downgrade(&self.remote);
+        if self.teardown_round.get() > MAX_TEARDOWN_ROUNDS {
+            log::error!(
+                target: LOG,
+                "a destructor spawned a task while the runtime was being dropped, {MAX_TEARDOWN_ROUNDS} \
+                 rounds in a row: refusing it (its future is leaked, not dropped, to end the cycle)"
+            );
+            return waker::refused_task(future, remote);
+        }
         let (id, handle) = self.tasks.borrow_mut().insert(|id| waker::new_task(future, id, remote));
         log::debug!(target: LOG, "spawned task {id}");
         self.scheduler.borrow_mut().push(Ready::new(id, Cause::Spawned));
@@ -101,13 +124,14 @@ impl EventLoop {
     pub(crate) fn block_on<F: Future>(self: &Rc<Self>, future: F) -> F::Output {
         let _context = context::enter(self);
         let _mailbox = mailbox::enter(&self.remote);
-        // Declared last, dropped first: whatever happens, even a panic in
-        // `future`, wakes it made are queued before the mailbox closes.
+        // Dropped before the mailbox guard: whatever happens, even a panic in
+        // `future`, wakes made so far are queued before the mailbox closes.
+        // (The future itself, declared below, is dropped before this.)
         let _flush = FlushOnExit(self);
 
         let generation = self.main_generation.get().wrapping_add(1);
         self.main_generation.set(generation);
-        let main_id = TaskId::new(u32::MAX as usize, generation);
+        let main_id = TaskId::main(generation);
         let main = Arc::new(Header::new(main_id, Arc::downgrade(&self.remote)));
         let main_waker = waker::main_waker(main.clone());
         let mut cx = Context::from_waker(&main_waker);
@@ -193,7 +217,9 @@ impl EventLoop {
 
     /// Drops every task, each future exactly once, on this thread. Futures
     /// dropped here may spawn or wake others; the loop repeats until the
-    /// table stays empty.
+    /// table stays empty. A destructor that always spawns a replacement
+    /// would make that endless, so after `MAX_TEARDOWN_ROUNDS` rounds new
+    /// spawns are refused (asyncio refuses `create_task` on a closed loop).
     pub(crate) fn shutdown(self: &Rc<Self>) {
         let _context = context::enter_for_teardown(self);
         let _mailbox = mailbox::enter(&self.remote);
@@ -203,6 +229,7 @@ impl EventLoop {
             if tasks.is_empty() {
                 break;
             }
+            self.teardown_round.set(self.teardown_round.get() + 1);
             dropped += tasks.len();
             for task in tasks {
                 task.shutdown();

@@ -2,14 +2,16 @@
 //!
 //! [`Runtime`] is what a program holds: asyncio's event loop object. It owns
 //! the task table, the scheduler, the reactor and the cross-thread inbox
-//! (all in `event_loop.rs`), and offers three doors in:
+//! (all in `event_loop.rs`), and offers these doors in:
 //!
 //! - [`run`]`(future)` — asyncio's `asyncio.run`: make a runtime, run the
 //!   future to completion, drop the runtime (and with it every task still
 //!   alive);
 //! - [`Runtime::block_on`] — the same on a runtime you keep, asyncio's
 //!   `loop.run_until_complete`;
-//! - [`spawn`] — asyncio's `create_task`, from inside the loop.
+//! - [`spawn`] — asyncio's `create_task`, from inside the loop;
+//! - [`spawn_blocking`] — asyncio's `run_in_executor`: a blocking call on
+//!   the runtime's thread pool (`src/blocking/`), awaited like a task.
 //!
 //! Files, in reading order: `tasks.rs` (the table of live tasks),
 //! `context.rs` (finding the running loop from anywhere on its thread),
@@ -23,6 +25,7 @@ mod context;
 mod event_loop;
 mod tasks;
 
+use crate::blocking::{self, DEFAULT_KEEP_ALIVE, Pool};
 use crate::reactor::{DOORBELL, Reactor};
 use crate::scheduler::{Fifo, Schedule};
 use crate::task::JoinHandle;
@@ -33,8 +36,9 @@ use std::future::Future;
 use std::io;
 use std::rc::Rc;
 use std::sync::Arc;
+use std::time::Duration;
 
-pub(crate) use context::reactor as current_reactor;
+pub(crate) use context::{is_running as reactor_is_running, reactor as current_reactor};
 
 /// A single-threaded event loop: tasks, a reactor for I/O and timers, and a
 /// scheduler that picks who runs next.
@@ -96,15 +100,45 @@ impl Runtime {
         self.event_loop.spawn(future)
     }
 
+    /// Runs `f` on this runtime's blocking pool; see [`spawn_blocking`].
+    #[doc(alias = "run_in_executor")]
+    pub fn spawn_blocking<F, T>(&self, f: F) -> JoinHandle<T>
+    where
+        F: FnOnce() -> T + Send + 'static,
+        T: Send + 'static,
+    {
+        blocking::spawn_blocking_on(self.event_loop.pool(), f)
+    }
+
     /// How many tasks are alive (spawned and not yet finished).
     pub fn live_tasks(&self) -> usize {
         self.event_loop.live_tasks()
+    }
+
+    /// How many blocking-pool threads are alive (busy or idle).
+    pub fn blocking_threads(&self) -> usize {
+        self.event_loop.pool().threads()
+    }
+
+    /// Drops the runtime, waiting at most `timeout` for blocking jobs that
+    /// are still running. Tasks are dropped and queued blocking jobs are
+    /// discarded as with a plain drop; running jobs cannot be interrupted,
+    /// so any still running after `timeout` are left to finish on their
+    /// own (detached threads) and this returns anyway.
+    ///
+    /// A plain `drop` waits for running jobs however long they take, as
+    /// Python's `executor.shutdown(wait=True)` does.
+    pub fn shutdown_timeout(self, timeout: Duration) {
+        self.event_loop.shutdown();
+        self.event_loop.pool().shutdown(Some(timeout));
     }
 }
 
 impl Drop for Runtime {
     fn drop(&mut self) {
         self.event_loop.shutdown();
+        // After `shutdown_timeout` this returns at once.
+        self.event_loop.pool().shutdown(None);
     }
 }
 
@@ -131,15 +165,20 @@ pub struct Builder {
     scheduler: Box<dyn Schedule>,
     polls_per_turn: usize,
     event_capacity: usize,
+    max_blocking_threads: usize,
+    blocking_keep_alive: Duration,
 }
 
 impl Builder {
-    /// The defaults: [`Fifo`] scheduling, 128 polls per turn.
+    /// The defaults: [`Fifo`] scheduling, 128 polls per turn, a blocking
+    /// pool of up to `min(32, cores + 4)` threads kept 10 s when idle.
     pub fn new() -> Builder {
         Builder {
             scheduler: Box::new(Fifo::new()),
             polls_per_turn: 128,
             event_capacity: 1024,
+            max_blocking_threads: blocking::default_max_threads(),
+            blocking_keep_alive: DEFAULT_KEEP_ALIVE,
         }
     }
 
@@ -157,13 +196,29 @@ impl Builder {
         self
     }
 
-    /// Creates the runtime: an epoll instance and an eventfd doorbell.
+    /// The most threads the blocking pool may start (at least 1). Default:
+    /// `min(32, cores + 4)`, like Python's `ThreadPoolExecutor`.
+    pub fn max_blocking_threads(mut self, threads: usize) -> Builder {
+        self.max_blocking_threads = threads.max(1);
+        self
+    }
+
+    /// How long an idle blocking thread waits for work before it exits.
+    /// Default: 10 s.
+    pub fn blocking_keep_alive(mut self, keep_alive: Duration) -> Builder {
+        self.blocking_keep_alive = keep_alive;
+        self
+    }
+
+    /// Creates the runtime: an epoll instance and an eventfd doorbell. The
+    /// blocking pool starts threads only when jobs arrive.
     pub fn build(self) -> io::Result<Runtime> {
         let poll = mio::Poll::new()?;
         let doorbell = mio::Waker::new(poll.registry(), DOORBELL)?;
         let reactor = Reactor::new(poll, self.event_capacity);
         let remote = Arc::new(Remote::new(doorbell));
-        let event_loop = EventLoop::new(self.scheduler, reactor, remote, self.polls_per_turn);
+        let pool = Pool::new(self.max_blocking_threads, self.blocking_keep_alive);
+        let event_loop = EventLoop::new(self.scheduler, reactor, remote, pool, self.polls_per_turn);
         log::debug!(target: "runloop::runtime", "runtime built");
         Ok(Runtime {
             event_loop: Rc::new(event_loop),
@@ -182,6 +237,8 @@ impl fmt::Debug for Builder {
         f.debug_struct("Builder")
             .field("scheduler", &self.scheduler.name())
             .field("polls_per_turn", &self.polls_per_turn)
+            .field("max_blocking_threads", &self.max_blocking_threads)
+            .field("blocking_keep_alive", &self.blocking_keep_alive)
             .finish_non_exhaustive()
     }
 }
@@ -231,6 +288,41 @@ where
         panic!(
             "runloop::spawn() called outside a runtime: call it from a task or from the \
              future given to runloop::run() or Runtime::block_on(), or use Runtime::spawn()."
+        )
+    })
+}
+
+/// Runs the blocking function `f` on the runtime's thread pool and returns
+/// a handle to await its result: asyncio's `loop.run_in_executor(None, f)`.
+///
+/// Use it for anything that would stall the loop: `std::net` or file I/O,
+/// a long computation, a library that blocks. The loop keeps running other
+/// tasks meanwhile; the result comes back through the cross-thread wake path
+/// (see `src/blocking/mod.rs`). A panic in `f` becomes
+/// [`JoinError::Panicked`](crate::JoinError::Panicked); `abort` stops a job
+/// that has not started yet (a running one cannot be interrupted).
+///
+/// ```
+/// let sum = runloop::run(async {
+///     runloop::spawn_blocking(|| (1..=100u64).sum::<u64>()).await.unwrap()
+/// });
+/// assert_eq!(sum, 5050);
+/// ```
+///
+/// # Panics
+/// When called outside a runtime; from outside, use
+/// [`Runtime::spawn_blocking`].
+#[doc(alias = "run_in_executor")]
+#[doc(alias = "to_thread")]
+pub fn spawn_blocking<F, T>(f: F) -> JoinHandle<T>
+where
+    F: FnOnce() -> T + Send + 'static,
+    T: Send + 'static,
+{
+    context::with_current(|event_loop| blocking::spawn_blocking_on(event_loop.pool(), f)).unwrap_or_else(|| {
+        panic!(
+            "runloop::spawn_blocking() called outside a runtime: call it from a task or from \
+             the future given to runloop::run() or Runtime::block_on(), or use Runtime::spawn_blocking()."
         )
     })
 }

@@ -9,7 +9,8 @@
 //! one ready. It never polls anything and never sees a future: the loop asks
 //! it "who next?", polls that task, and tells it about every task that became
 //! ready meanwhile. That keeps a policy a plain data structure you can test
-//! on its own.
+//! on its own. The future given to `block_on` is scheduled like a task,
+//! under an id for which [`TaskId::is_main`] is true.
 //!
 //! What the loop promises a policy:
 //! - a task is pushed at most once until it is popped again (waking is
@@ -31,6 +32,9 @@ pub use crate::task::TaskId;
 pub use fifo::Fifo;
 
 /// A run-queue policy: decides which ready task the loop polls next.
+///
+/// The loop calls these methods with the policy borrowed, so they may wake
+/// tasks but must not spawn them or call back into the runtime otherwise.
 ///
 /// Implement it in one file and pass it to
 /// [`Builder::scheduler`](crate::runtime::Builder::scheduler):

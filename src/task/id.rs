@@ -27,16 +27,26 @@ pub struct TaskId {
     generation: u32,
 }
 
+/// The slot no task occupies: the future passed to `block_on` is not in the
+/// task table, and its ids use this slot so the loop can recognise them.
+const MAIN_SLOT: u32 = u32::MAX;
+
 impl TaskId {
-    /// The future passed to `block_on` is not in the task table; its waker
-    /// carries this id so the loop can recognise it.
-    pub(crate) const MAIN: TaskId = TaskId {
-        slot: u32::MAX,
-        generation: 0,
-    };
+    /// The id of the future given to the `generation`-th `block_on`; each call
+    /// gets its own, so a stale wake of an earlier one is not mistaken for
+    /// the current one.
+    pub(crate) fn main(generation: u32) -> TaskId {
+        TaskId {
+            slot: MAIN_SLOT,
+            generation,
+        }
+    }
 
     pub(crate) fn new(slot: usize, generation: u32) -> TaskId {
-        let slot = u32::try_from(slot).expect("more than 4 billion live tasks");
+        let slot = u32::try_from(slot)
+            .ok()
+            .filter(|slot| *slot != MAIN_SLOT)
+            .expect("more than 4 billion live tasks");
         TaskId { slot, generation }
     }
 
@@ -45,13 +55,15 @@ impl TaskId {
         self.slot as usize
     }
 
-    /// The spawn number: `1` for the first task spawned on a runtime.
+    /// The spawn number: `1` for the first task spawned on a runtime. (For
+    /// a `block_on` future: which `block_on` call it was.)
     pub fn generation(self) -> u32 {
         self.generation
     }
 
-    pub(crate) fn is_main(self) -> bool {
-        self == TaskId::MAIN
+    /// Whether this is the id of a `block_on` future rather than a task.
+    pub fn is_main(self) -> bool {
+        self.slot == MAIN_SLOT
     }
 }
 

@@ -68,6 +68,8 @@ impl Remote {
         log::trace!(target: LOG, "wake {id} (remote{})", if ring { ", ring doorbell" } else { "" });
         if ring && let Err(error) = self.doorbell.wake() {
             log::error!(target: LOG, "could not ring the loop's doorbell: {error}");
+            // Let the next wake try again rather than assume the loop heard.
+            self.inbox.lock().unwrap_or_else(PoisonError::into_inner).rung = false;
         }
     }
 
@@ -124,10 +126,18 @@ pub(crate) fn deliver(id: TaskId, remote: &Weak<Remote>) {
 /// Loops can stack: a task of loop A may drop a whole runtime B, whose
 /// teardown enters B for a moment. The guard sets A's undelivered local wakes
 /// aside and gives them back on exit, so B never sees (or discards) them.
+///
+/// If this thread's locals are already being destroyed (a runtime kept in a
+/// `thread_local!` is dropped at thread exit), there is nothing to enter:
+/// every wake then takes the remote door, which still works.
 pub(crate) fn enter(remote: &Arc<Remote>) -> Entered {
-    HERE.with(|here| Entered {
+    HERE.try_with(|here| Entered {
         previous: here.running.replace(Arc::as_ptr(remote)),
         set_aside: here.woken.take(),
+    })
+    .unwrap_or_else(|_| Entered {
+        previous: ptr::null(),
+        set_aside: Vec::new(),
     })
 }
 
@@ -148,13 +158,21 @@ impl Drop for Entered {
 }
 
 /// Hands each id woken locally since the last call to `f`, in wake order.
-/// `f` must not wake tasks itself (the list is borrowed while it runs); the
-/// loop only passes them on to its scheduler.
+/// The list is swapped out first, so `f` (the loop feeding a scheduler, whose
+/// `push` is learners' code) may itself wake tasks: those wakes land in the
+/// emptied list and are handed out next time.
 pub(crate) fn drain_local(mut f: impl FnMut(TaskId)) {
     let _ = HERE.try_with(|here| {
+        if here.woken.borrow().is_empty() {
+            return;
+        }
+        let mut batch = here.woken.take();
+        batch.drain(..).for_each(&mut f);
+        // Give the (now empty) buffer back so its capacity is reused, unless
+        // `f` woke something meanwhile.
         let mut woken = here.woken.borrow_mut();
-        if !woken.is_empty() {
-            woken.drain(..).for_each(&mut f);
+        if woken.is_empty() {
+            *woken = batch;
         }
     });
 }

@@ -14,6 +14,10 @@
 //! - a sleep never ends early: it is ready only once the loop's clock,
 //!   read after the wait, is at or past the deadline;
 //! - dropping a `Sleep` cancels its timer in O(1);
+//! - a `Sleep` waits on the loop that polls it: first polled by one runtime
+//!   and later by another, it moves its timer over instead of waiting on a
+//!   reactor that nobody runs. It holds only a `Weak` to that reactor, so
+//!   it never keeps a dropped runtime's timer heap alive;
 //! - any duration is accepted: one too large for the clock (up to
 //!   `Duration::MAX`) is clamped to about 30 years from now instead of
 //!   overflowing.
@@ -27,7 +31,7 @@ pub use timeout::{Elapsed, timeout, timeout_at};
 use crate::reactor::{Reactor, TimerKey};
 use std::future::Future;
 use std::pin::Pin;
-use std::rc::Rc;
+use std::rc::{Rc, Weak};
 use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
@@ -71,8 +75,8 @@ pub fn sleep_until(deadline: Instant) -> Sleep {
 #[must_use = "futures do nothing unless you .await them"]
 pub struct Sleep {
     deadline: Instant,
-    /// Set on the first poll that had to wait.
-    timer: Option<(Rc<Reactor>, TimerKey)>,
+    /// Set on the first poll that had to wait: where the timer lives.
+    timer: Option<(Weak<Reactor>, TimerKey)>,
 }
 
 impl Sleep {
@@ -94,7 +98,9 @@ impl Sleep {
     }
 
     fn cancel(&mut self) {
-        if let Some((reactor, key)) = self.timer.take() {
+        if let Some((reactor, key)) = self.timer.take()
+            && let Some(reactor) = reactor.upgrade()
+        {
             reactor.remove_timer(key);
         }
     }
@@ -104,17 +110,21 @@ impl Future for Sleep {
     type Output = ();
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
-        if let Some((reactor, key)) = &self.timer {
-            return reactor.poll_timer(*key, cx);
-        }
         let reactor = crate::runtime::current_reactor("runloop::time::sleep");
+        if let Some((home, key)) = &self.timer {
+            if std::ptr::eq(home.as_ptr(), Rc::as_ptr(&reactor)) {
+                return reactor.poll_timer(*key, cx);
+            }
+            // Registered with another loop: move the timer to this one.
+            self.cancel();
+        }
         // The loop's clock is never ahead of the real one, so this test can
         // only be late, never early.
         if self.deadline <= reactor.now() {
             return Poll::Ready(());
         }
         let key = reactor.insert_timer(self.deadline, cx.waker().clone());
-        self.timer = Some((reactor, key));
+        self.timer = Some((Rc::downgrade(&reactor), key));
         Poll::Pending
     }
 }

@@ -1,0 +1,152 @@
+//! The study notes' experiment, in Rust: fetch slow URLs three ways and
+//! compare. Shared by `examples/offload.rs` and the tour.
+
+use super::delay_server;
+use super::mini_http::{async_get, blocking_get};
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+
+/// How one request went.
+struct Fetch {
+    delay: u64,
+    took: Duration,
+}
+
+/// Runs the three modes against a fresh delay server, with one request per
+/// entry of `delays` (in milliseconds), issued in that order.
+pub fn run(delays: &[u64]) {
+    let addr = delay_server::start();
+    let sum: u64 = delays.iter().sum();
+    let max = delays.iter().copied().max().unwrap_or(0);
+    println!("A local server answers /delay/N after N ms. Requests, in this order: {delays:?} ms");
+    println!("(sum of delays {sum} ms, longest {max} ms)\n");
+
+    mode(
+        "(a) blocking GET called directly inside coroutines",
+        delays,
+        addr,
+        Way::BlockingInline,
+        "the loop is stuck inside each call, so the requests run one after another: total = sum",
+    );
+    mode(
+        "(b) the same blocking GET through spawn_blocking (run_in_executor)",
+        delays,
+        addr,
+        Way::ThreadPool,
+        "each call runs on a pool thread; the loop only waits: total = longest, fastest first",
+    );
+    mode(
+        "(c) non-blocking GET on runloop::net",
+        delays,
+        addr,
+        Way::NonBlocking,
+        "one thread, no pool: the sockets wait in epoll side by side: total = longest",
+    );
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Way {
+    BlockingInline,
+    ThreadPool,
+    NonBlocking,
+}
+
+fn mode(title: &str, delays: &[u64], addr: SocketAddr, way: Way, lesson: &str) {
+    println!("{title}");
+    let runtime = runloop::Runtime::new().expect("a runtime");
+    let start = Instant::now();
+    let finished: Vec<Fetch> = runtime.block_on(async {
+        let mut done = runloop::as_completed(delays.iter().map(|&delay| async move {
+            let path = format!("/delay/{delay}");
+            let begun = Instant::now();
+            let body = match way {
+                Way::BlockingInline => blocking_get(addr, &path),
+                Way::ThreadPool => runloop::spawn_blocking(move || blocking_get(addr, &path))
+                    .await
+                    .expect("the pool job ran"),
+                Way::NonBlocking => async_get(addr, &path).await,
+            };
+            body.expect("the local server answers");
+            Fetch {
+                delay,
+                took: begun.elapsed(),
+            }
+        }));
+        let mut finished = Vec::new();
+        while let Some(fetch) = done.next().await {
+            finished.push(fetch);
+        }
+        finished
+    });
+    let total = start.elapsed();
+    println!("    finished  request        took");
+    for (place, fetch) in finished.iter().enumerate() {
+        println!(
+            "    {:>6}.   /delay/{:<5}  {:>4} ms",
+            place + 1,
+            fetch.delay,
+            fetch.took.as_millis()
+        );
+    }
+    let order: Vec<u64> = finished.iter().map(|fetch| fetch.delay).collect();
+    println!(
+        "    total {} ms; completion order {order:?}; pool threads used: {}",
+        total.as_millis(),
+        runtime.blocking_threads()
+    );
+    println!("    -> {lesson}\n");
+}
+
+/// Counts primes in `[from, to)` by trial division: honest CPU work.
+fn count_primes(from: u64, to: u64) -> usize {
+    (from..to)
+        .filter(|&n| n >= 2 && (2..).take_while(|d| d * d <= n).all(|d| n % d != 0))
+        .count()
+}
+
+/// The CPU-bound half of the notes: the same work inline and on the pool.
+pub fn cpu(ranges: usize, width: u64) {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let base = 5_000_000u64;
+    let spans: Vec<(u64, u64)> = (0..ranges as u64)
+        .map(|i| (base + i * width, base + (i + 1) * width))
+        .collect();
+    println!("Counting primes in {ranges} ranges of {width} numbers, on a machine with {cores} cores.");
+
+    let runtime = runloop::Runtime::new().expect("a runtime");
+    let start = Instant::now();
+    let inline: usize = runtime.block_on(async {
+        let handles: Vec<_> = spans
+            .iter()
+            .map(|&(from, to)| runloop::spawn(async move { count_primes(from, to) }))
+            .collect();
+        runloop::join_all(handles).await.into_iter().map(Result::unwrap).sum()
+    });
+    let inline_time = start.elapsed();
+
+    let start = Instant::now();
+    let pooled: usize = runtime.block_on(async {
+        let handles: Vec<_> = spans
+            .iter()
+            .map(|&(from, to)| runloop::spawn_blocking(move || count_primes(from, to)))
+            .collect();
+        runloop::join_all(handles).await.into_iter().map(Result::unwrap).sum()
+    });
+    let pooled_time = start.elapsed();
+    assert_eq!(inline, pooled);
+
+    println!(
+        "    as tasks on the loop:   {inline} primes in {:>5} ms (one core: tasks take turns)",
+        inline_time.as_millis()
+    );
+    println!(
+        "    through spawn_blocking: {pooled} primes in {:>5} ms on {} pool threads",
+        pooled_time.as_millis(),
+        runtime.blocking_threads()
+    );
+    println!(
+        "    speedup {:.2}x. Rust has no GIL: pool threads compute in parallel, up to the",
+        inline_time.as_secs_f64() / pooled_time.as_secs_f64()
+    );
+    println!("    number of free cores. (In the notes' Python, threads gave no speedup at all.)");
+}

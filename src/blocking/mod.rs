@@ -1,0 +1,126 @@
+//! # Offloading blocking work: `spawn_blocking`, asyncio's `run_in_executor`
+//!
+//! [`spawn_blocking`](crate::spawn_blocking)`(f)` runs `f` on a pool thread
+//! (`pool.rs`) and returns a [`JoinHandle`] the loop can await. The result
+//! travels back through a [`oneshot`](crate::sync::oneshot) channel:
+//!
+//! ```text
+//!  loop thread                               pool thread
+//!  ───────────                               ───────────
+//!  spawn_blocking(f) ── job queued ────────► job(): result = catch_unwind(f)
+//!  handle.await                                     tx.send(result)
+//!    oneshot empty: store the task's waker            │ wakes the stored waker
+//!    return Pending                                   ▼
+//!  … loop asleep in epoll_wait …             Header::wake: NOTIFIED 0→1,
+//!                                            not the loop's thread, so:
+//!                                            inbox.push(id); ring doorbell
+//!  epoll_wait returns: the doorbell rang  ◄─────────  (eventfd write)
+//!  collect the inbox; queue the task
+//!  poll it: the oneshot has the value → Ready(result)
+//! ```
+//!
+//! This file glues the two halves: the job that runs on the pool, and the
+//! [`JoinTarget`] that lets a `JoinHandle` front it.
+//!
+//! Invariants: a job checks its abort flag before it starts, so an aborted
+//! job that had not started never runs; a panic in `f` is caught in the job
+//! and becomes [`JoinError::Panicked`], so the thread survives; a job that
+//! is dropped unrun (abort, shutdown) drops its sender, so its handle
+//! resolves as [`JoinError::Cancelled`] instead of waiting forever.
+
+mod pool;
+
+pub(crate) use pool::{DEFAULT_KEEP_ALIVE, Pool, default_max_threads};
+
+use crate::sync::oneshot;
+use crate::task::{JoinError, JoinHandle, JoinTarget, TaskId};
+use std::cell::{Cell, RefCell};
+use std::future::Future;
+use std::panic::{self, AssertUnwindSafe};
+use std::pin::Pin;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::task::{Context, Poll, Waker};
+
+/// Queues `f` on `pool` and returns the handle that awaits its result.
+pub(crate) fn spawn_blocking_on<F, T>(pool: &Pool, f: F) -> JoinHandle<T>
+where
+    F: FnOnce() -> T + Send + 'static,
+    T: Send + 'static,
+{
+    let (result_tx, result_rx) = oneshot::channel();
+    let aborted = Arc::new(AtomicBool::new(false));
+    let job_aborted = aborted.clone();
+    pool.submit(Box::new(move || {
+        if job_aborted.load(Ordering::Acquire) {
+            return; // never started: dropping `result_tx` cancels the handle
+        }
+        let result = panic::catch_unwind(AssertUnwindSafe(f)).map_err(JoinError::Panicked);
+        // The handle may be gone (detached); then the result is dropped here.
+        let _ = result_tx.send(result);
+    }));
+    // The handle is not `Send`; `Arc` only because `JoinHandle` holds every
+    // kind of target that way (a task's is an `Arc` for its wakers).
+    #[allow(clippy::arc_with_non_send_sync)]
+    let target = Arc::new(BlockingJoin {
+        result: RefCell::new(result_rx),
+        aborted,
+        waiter: RefCell::new(None),
+        returned: Cell::new(false),
+    });
+    JoinHandle::new(target)
+}
+
+/// The loop's side of one blocking job.
+struct BlockingJoin<T> {
+    result: RefCell<oneshot::Receiver<Result<T, JoinError>>>,
+    aborted: Arc<AtomicBool>,
+    /// Whoever awaits the handle, so `abort` can wake them.
+    waiter: RefCell<Option<Waker>>,
+    returned: Cell<bool>,
+}
+
+impl<T> JoinTarget<T> for BlockingJoin<T> {
+    fn poll_join(&self, cx: &mut Context<'_>) -> Poll<Result<T, JoinError>> {
+        assert!(
+            !self.returned.get(),
+            "JoinHandle of a blocking job polled after it returned"
+        );
+        if self.aborted.load(Ordering::Acquire) {
+            self.returned.set(true);
+            return Poll::Ready(Err(JoinError::Cancelled));
+        }
+        *self.waiter.borrow_mut() = Some(cx.waker().clone());
+        let outcome = match Pin::new(&mut *self.result.borrow_mut()).poll(cx) {
+            Poll::Pending => return Poll::Pending,
+            Poll::Ready(Ok(result)) => result,
+            Poll::Ready(Err(oneshot::RecvError)) => Err(JoinError::Cancelled),
+        };
+        self.returned.set(true);
+        Poll::Ready(outcome)
+    }
+
+    fn abort(&self) {
+        if self.is_finished() {
+            return;
+        }
+        self.aborted.store(true, Ordering::Release);
+        self.result.borrow_mut().close();
+        if let Some(waiter) = self.waiter.borrow_mut().take() {
+            waiter.wake();
+        }
+    }
+
+    fn is_finished(&self) -> bool {
+        self.returned.get() || self.aborted.load(Ordering::Acquire) || self.result.borrow().is_terminated()
+    }
+
+    fn detach(&self) {
+        // Dropping the receiver is enough: the job still runs, and its
+        // result is dropped on the pool thread when `send` finds no one.
+    }
+
+    fn id(&self) -> Option<TaskId> {
+        None
+    }
+}
