@@ -30,15 +30,17 @@
 //! 3. [`scheduler`] — the `Schedule` seam and the default `Fifo` policy.
 //! 4. `reactor/` — mio's `Poll`, socket readiness with generation-checked
 //!    tokens, and the timer heap.
-//! 5. [`sync`] — `oneshot` (any thread) and a bounded `channel` (asyncio's
+//! 5. [`observe`] — counters, hooks, and the recording behind the ASCII
+//!    timeline and the trace file.
+//! 6. [`sync`] — `oneshot` (any thread) and a bounded `channel` (asyncio's
 //!    `Queue`).
-//! 6. `blocking/` — the thread pool behind [`spawn_blocking`], asyncio's
+//! 7. `blocking/` — the thread pool behind [`spawn_blocking`], asyncio's
 //!    `run_in_executor`.
-//! 7. [`runtime`] — the task table, the thread's current loop, and the
+//! 8. [`runtime`] — the task table, the thread's current loop, and the
 //!    loop itself (`event_loop.rs`): run what is ready, then wait.
-//! 8. [`time`] — `sleep`, `timeout`, `interval`.
-//! 9. [`net`] — `TcpListener` and `TcpStream`.
-//! 10. [`future`] — `join_all` (`gather`), `as_completed`, `select`.
+//! 9. [`time`] — `sleep`, `timeout`, `interval`.
+//! 10. [`net`] — `TcpListener` and `TcpStream`.
+//! 11. [`future`] — `join_all` (`gather`), `as_completed`, `select`.
 //!
 //! `DESIGN.md` at the top of the repository walks through the same files
 //! with pictures.
@@ -54,6 +56,8 @@ pub mod scheduler;
 
 mod reactor;
 
+pub mod observe;
+
 pub mod sync;
 
 mod blocking;
@@ -66,7 +70,7 @@ pub mod time;
 pub mod future;
 
 pub use future::{as_completed, join_all, select};
-pub use runtime::{Builder, Runtime, run, spawn, spawn_blocking};
+pub use runtime::{Builder, Runtime, TaskBuilder, run, spawn, spawn_blocking, stats};
 pub use task::{JoinError, JoinHandle, yield_now};
 
 /// The traits you need in scope to read and write sockets.

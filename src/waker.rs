@@ -32,7 +32,7 @@
 //! the loop thread, so it lives in plain `Cell`s and `RefCell`s.
 
 use crate::task::mailbox::Remote;
-use crate::task::{Header, JoinError, JoinHandle, JoinTarget, RunOutcome, Runnable, TaskId};
+use crate::task::{Header, JoinError, JoinHandle, JoinTarget, PollOutcome, Runnable, TaskId};
 use std::cell::{Cell, RefCell};
 use std::future::Future;
 use std::panic::{self, AssertUnwindSafe};
@@ -144,8 +144,13 @@ impl<F: Future> Task<F> {
     }
 
     /// Records the result and tells whoever waits for it. The future must
-    /// already be dropped.
-    fn finish(&self, result: Result<F::Output, JoinError>) {
+    /// already be dropped. Returns how the task ended.
+    fn finish(&self, result: Result<F::Output, JoinError>) -> PollOutcome {
+        let outcome = match &result {
+            Ok(_) => PollOutcome::Returned,
+            Err(JoinError::Panicked(_)) => PollOutcome::Panicked,
+            Err(JoinError::Cancelled) => PollOutcome::Cancelled,
+        };
         *self.stage.borrow_mut() = Stage::Finished(result);
         self.header.state.set_done();
         // Break the task → own waker → task cycle; the loop still holds a
@@ -157,6 +162,7 @@ impl<F: Future> Task<F> {
             waiter.wake();
         }
         drop(own_waker);
+        outcome
     }
 
     /// Takes the output out of a finished stage. Moving is fine here: once
@@ -191,25 +197,24 @@ impl<F: Future> Task<F> {
 }
 
 impl<F: Future> Runnable for Task<F> {
-    fn run(&self) -> RunOutcome {
+    fn run(&self) -> PollOutcome {
         self.header.state.clear_notified();
         if self.cancel_requested.get() {
             log::debug!(target: LOG, "task {} cancelled", self.header.id);
             let drop_panic = self.drop_future();
-            self.finish(Err(self.cancelled_or_panicked(drop_panic)));
-            return RunOutcome::Done;
+            return self.finish(Err(self.cancelled_or_panicked(drop_panic)));
         }
         let polled = {
             let own_waker = self.own_waker.borrow();
             let Some(waker) = own_waker.as_ref() else {
-                return RunOutcome::Done; // already finished: nothing to poll
+                return PollOutcome::Cancelled; // already finished: nothing to poll
             };
             let mut cx = Context::from_waker(waker);
             panic::catch_unwind(AssertUnwindSafe(|| self.poll_future(&mut cx)))
         };
         let result = match polled {
-            Ok(Some(Poll::Pending)) => return RunOutcome::Pending,
-            Ok(None) => return RunOutcome::Done,
+            Ok(Some(Poll::Pending)) => return PollOutcome::Pending,
+            Ok(None) => return PollOutcome::Cancelled,
             Ok(Some(Poll::Ready(output))) => match self.drop_future() {
                 None => Ok(output),
                 Some(payload) => {
@@ -228,8 +233,7 @@ impl<F: Future> Runnable for Task<F> {
                 Err(JoinError::Panicked(payload))
             }
         };
-        self.finish(result);
-        RunOutcome::Done
+        self.finish(result)
     }
 
     fn shutdown(&self) {

@@ -129,3 +129,13 @@ fn wait_for_is_timeout_by_its_asyncio_name() {
         assert!(wait_for(Duration::from_millis(5), pending::<()>()).await.is_err());
     });
 }
+
+#[test]
+#[should_panic(expected = "JoinAll polled after it returned")]
+fn a_finished_join_all_panics_if_polled_again() {
+    use std::future::Future;
+    let mut gather = Box::pin(runloop::join_all([async { 1 }]));
+    let mut cx = std::task::Context::from_waker(Waker::noop());
+    assert!(gather.as_mut().poll(&mut cx).is_ready());
+    let _ = gather.as_mut().poll(&mut cx);
+}

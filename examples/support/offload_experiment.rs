@@ -53,28 +53,34 @@ enum Way {
 
 fn mode(title: &str, delays: &[u64], addr: SocketAddr, way: Way, lesson: &str) {
     println!("{title}");
-    let runtime = runloop::Runtime::new().expect("a runtime");
+    let runtime = runloop::Runtime::builder().timeline(true).build().expect("a runtime");
     let start = Instant::now();
     let finished: Vec<Fetch> = runtime.block_on(async {
-        let mut done = runloop::as_completed(delays.iter().map(|&delay| async move {
+        // One task per request, named, so the timeline shows one lane each.
+        let tasks = delays.iter().map(|&delay| {
             let path = format!("/delay/{delay}");
-            let begun = Instant::now();
-            let body = match way {
-                Way::BlockingInline => blocking_get(addr, &path),
-                Way::ThreadPool => runloop::spawn_blocking(move || blocking_get(addr, &path))
-                    .await
-                    .expect("the pool job ran"),
-                Way::NonBlocking => async_get(addr, &path).await,
-            };
-            body.expect("the local server answers");
-            Fetch {
-                delay,
-                took: begun.elapsed(),
-            }
-        }));
+            runloop::TaskBuilder::new()
+                .name(format!("GET {path}"))
+                .spawn(async move {
+                    let begun = Instant::now();
+                    let body = match way {
+                        Way::BlockingInline => blocking_get(addr, &path),
+                        Way::ThreadPool => runloop::spawn_blocking(move || blocking_get(addr, &path))
+                            .await
+                            .expect("the pool job ran"),
+                        Way::NonBlocking => async_get(addr, &path).await,
+                    };
+                    body.expect("the local server answers");
+                    Fetch {
+                        delay,
+                        took: begun.elapsed(),
+                    }
+                })
+        });
+        let mut done = runloop::as_completed(tasks);
         let mut finished = Vec::new();
         while let Some(fetch) = done.next().await {
-            finished.push(fetch);
+            finished.push(fetch.expect("the request task finished"));
         }
         finished
     });
@@ -94,7 +100,14 @@ fn mode(title: &str, delays: &[u64], addr: SocketAddr, way: Way, lesson: &str) {
         total.as_millis(),
         runtime.blocking_threads()
     );
-    println!("    -> {lesson}\n");
+    println!("    -> {lesson}");
+    if let Some(timeline) = runtime.timeline() {
+        println!("    the loop's own record of it:");
+        for line in timeline.render(56).lines() {
+            println!("    {line}");
+        }
+    }
+    println!();
 }
 
 /// Counts primes in `[from, to)` by trial division: honest CPU work.
@@ -136,7 +149,7 @@ pub fn cpu(ranges: usize, width: u64) {
     assert_eq!(inline, pooled);
 
     println!(
-        "    as tasks on the loop:   {inline} primes in {:>5} ms (one core: tasks take turns)",
+        "    as tasks on the loop:   {inline} primes in {:>5} ms (one thread: each task runs to its end, one after another)",
         inline_time.as_millis()
     );
     println!(

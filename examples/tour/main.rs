@@ -6,6 +6,7 @@
 
 mod generators;
 mod offload;
+mod pictures;
 mod spawn_and_join;
 mod tcp_echo;
 mod timers;
@@ -27,6 +28,11 @@ fn main() {
         7,
         "CPU-bound work on the pool: threads without a GIL",
         offload::cpu_bound,
+    );
+    chapter(
+        8,
+        "Seeing the loop: the notes' pictures, drawn from real runs",
+        pictures::run,
     );
     println!("The tour took {:.2?}.", start.elapsed());
 }

@@ -30,6 +30,7 @@
 
 mod pool;
 
+use pool::Job;
 pub(crate) use pool::{DEFAULT_KEEP_ALIVE, Pool, default_max_threads};
 
 use crate::sync::oneshot;
@@ -50,14 +51,11 @@ where
 {
     let (result_tx, result_rx) = oneshot::channel();
     let aborted = Arc::new(AtomicBool::new(false));
-    let job_aborted = aborted.clone();
-    pool.submit(Box::new(move || {
-        if job_aborted.load(Ordering::Acquire) {
-            return; // never started: dropping `result_tx` cancels the handle
-        }
-        let result = panic::catch_unwind(AssertUnwindSafe(f)).map_err(JoinError::Panicked);
-        // The handle may be gone (detached); then the result is dropped here.
-        let _ = result_tx.send(result);
+    pool.submit(Box::new(BlockingJob {
+        work: Some(f),
+        result: None,
+        result_tx,
+        aborted: aborted.clone(),
     }));
     // The handle is not `Send`; `Arc` only because `JoinHandle` holds every
     // kind of target that way (a task's is an `Arc` for its wakers).
@@ -69,6 +67,39 @@ where
         returned: Cell::new(false),
     });
     JoinHandle::new(target)
+}
+
+/// The pool's side of one blocking job.
+struct BlockingJob<F, T> {
+    work: Option<F>,
+    result: Option<Result<T, JoinError>>,
+    result_tx: oneshot::Sender<Result<T, JoinError>>,
+    aborted: Arc<AtomicBool>,
+}
+
+impl<F, T> Job for BlockingJob<F, T>
+where
+    F: FnOnce() -> T + Send + 'static,
+    T: Send + 'static,
+{
+    fn run(&mut self) -> bool {
+        if self.aborted.load(Ordering::Acquire) {
+            return false; // never started: `deliver` sends nothing
+        }
+        let Some(work) = self.work.take() else {
+            return false;
+        };
+        self.result = Some(panic::catch_unwind(AssertUnwindSafe(work)).map_err(JoinError::Panicked));
+        true
+    }
+
+    fn deliver(self: Box<Self>) {
+        if let Some(result) = self.result {
+            // The handle may be gone (detached); then the result is dropped here.
+            let _ = self.result_tx.send(result);
+        }
+        // Otherwise `result_tx` is dropped: the handle resolves as cancelled.
+    }
 }
 
 /// The loop's side of one blocking job.
@@ -90,7 +121,8 @@ impl<T> JoinTarget<T> for BlockingJoin<T> {
             self.returned.set(true);
             return Poll::Ready(Err(JoinError::Cancelled));
         }
-        *self.waiter.borrow_mut() = Some(cx.waker().clone());
+        let replaced = self.waiter.borrow_mut().replace(cx.waker().clone());
+        drop(replaced);
         let outcome = match Pin::new(&mut *self.result.borrow_mut()).poll(cx) {
             Poll::Pending => return Poll::Pending,
             Poll::Ready(Ok(result)) => result,
@@ -106,8 +138,9 @@ impl<T> JoinTarget<T> for BlockingJoin<T> {
         }
         self.aborted.store(true, Ordering::Release);
         self.result.borrow_mut().close();
-        if let Some(waiter) = self.waiter.borrow_mut().take() {
-            waiter.wake();
+        let waiter = self.waiter.borrow_mut().take();
+        if let Some(waiter) = waiter {
+            waiter.wake(); // after the borrow: a wake may poll this handle
         }
     }
 

@@ -22,17 +22,32 @@
 //! Invariants: `threads` counts live worker threads and `idle` those
 //! waiting for work; a job is pushed before the decision to wake or spawn,
 //! under the same lock, so a queued job always has a thread coming for it.
-//! Jobs run, and are dropped, outside the lock.
+//! Jobs run, and are dropped, outside the lock, and every step of a job that
+//! runs user code (the work, handing over or dropping its result, dropping
+//! what an unrun job captured) is guarded with `catch_unwind`: a worker
+//! never dies while it is counted. An aborted job stays queued, holding what
+//! it captured, until a worker reaches it and drops it.
 
+use crate::observe::JobLog;
 use std::collections::VecDeque;
+use std::panic::{self, AssertUnwindSafe};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use std::thread;
 use std::time::{Duration, Instant};
 
 const LOG: &str = "runloop::blocking";
 
-/// A unit of blocking work. It carries its own result channel.
-pub(crate) type Job = Box<dyn FnOnce() + Send + 'static>;
+/// A unit of blocking work, in two steps, so that the pool can note the
+/// job's end (for the counters and the timeline) *before* anyone waiting
+/// for the result can see it.
+pub(crate) trait Job: Send + 'static {
+    /// Does the work; `false` if the job was called off before it started.
+    fn run(&mut self) -> bool;
+    /// Hands the result over. A job dropped without running hands over
+    /// nothing, which its receiver reads as "cancelled".
+    fn deliver(self: Box<Self>);
+}
 
 /// Python's `ThreadPoolExecutor` default: `min(32, os.cpu_count() + 4)`.
 pub(crate) fn default_max_threads() -> usize {
@@ -55,15 +70,22 @@ struct Shared {
     exited: Condvar,
     max_threads: usize,
     keep_alive: Duration,
+    /// Jobs run to the end, for `Runtime::stats`.
+    jobs_run: AtomicU64,
+    /// Where to note each job's start and end, when a timeline is recorded.
+    log: Option<Arc<JobLog>>,
 }
 
 #[derive(Default)]
 struct State {
-    queue: VecDeque<Job>,
+    queue: VecDeque<Box<dyn Job>>,
     threads: usize,
     idle: usize,
     started: usize,
     shutdown: bool,
+    /// Every thread started, so shutdown can wait until they have truly
+    /// exited (their thread-local destructors included).
+    handles: Vec<thread::JoinHandle<()>>,
 }
 
 impl Shared {
@@ -73,7 +95,7 @@ impl Shared {
 }
 
 impl Pool {
-    pub(crate) fn new(max_threads: usize, keep_alive: Duration) -> Pool {
+    pub(crate) fn new(max_threads: usize, keep_alive: Duration, log: Option<Arc<JobLog>>) -> Pool {
         Pool {
             shared: Arc::new(Shared {
                 state: Mutex::default(),
@@ -81,17 +103,19 @@ impl Pool {
                 exited: Condvar::new(),
                 max_threads: max_threads.max(1),
                 keep_alive,
+                jobs_run: AtomicU64::new(0),
+                log,
             }),
         }
     }
 
     /// Queues `job`, waking an idle thread or starting a new one. After
     /// shutdown the job is dropped, which resolves its handle as cancelled.
-    pub(crate) fn submit(&self, job: Job) {
+    pub(crate) fn submit(&self, job: Box<dyn Job>) {
         let mut state = self.shared.lock();
         if state.shutdown {
             drop(state);
-            drop(job);
+            drop_guarded(job);
             return;
         }
         state.queue.push_back(job);
@@ -102,16 +126,25 @@ impl Pool {
         } else if state.threads < self.shared.max_threads {
             state.threads += 1;
             state.started += 1;
-            let name = format!("runloop-blocking-{}", state.started);
+            let number = state.started;
+            let name = format!("runloop-blocking-{number}");
             let shared = self.shared.clone();
-            if let Err(error) = thread::Builder::new().name(name).spawn(move || work(shared)) {
-                state.threads -= 1;
-                log::error!(target: LOG, "could not start a blocking thread: {error}");
-                if state.threads == 0 {
-                    // Nobody will ever run it: drop it so its handle resolves.
-                    let job = state.queue.pop_back();
-                    drop(state);
-                    drop(job);
+            match thread::Builder::new().name(name).spawn(move || work(shared, number)) {
+                Ok(handle) => {
+                    state.handles.retain(|handle| !handle.is_finished());
+                    state.handles.push(handle);
+                }
+                Err(error) => {
+                    state.threads -= 1;
+                    log::error!(target: LOG, "could not start a blocking thread: {error}");
+                    if state.threads == 0 {
+                        // Nobody will ever run it: drop it so its handle resolves.
+                        let job = state.queue.pop_back();
+                        drop(state);
+                        if let Some(job) = job {
+                            drop_guarded(job);
+                        }
+                    }
                 }
             }
         }
@@ -132,7 +165,7 @@ impl Pool {
         if !never_started.is_empty() {
             log::debug!(target: LOG, "dropping {} blocking jobs that never started", never_started.len());
         }
-        drop(never_started);
+        never_started.into_iter().for_each(drop_guarded);
 
         let deadline = timeout.and_then(|timeout| Instant::now().checked_add(timeout));
         let mut state = self.shared.lock();
@@ -153,6 +186,13 @@ impl Pool {
                 }
             };
         }
+        // Every worker has left its loop; wait for the threads themselves to
+        // end, thread-local destructors and all.
+        let handles = std::mem::take(&mut state.handles);
+        drop(state);
+        for handle in handles {
+            let _ = handle.join();
+        }
         true
     }
 
@@ -160,16 +200,31 @@ impl Pool {
     pub(crate) fn threads(&self) -> usize {
         self.shared.lock().threads
     }
+
+    /// Jobs run to the end so far.
+    pub(crate) fn jobs_run(&self) -> u64 {
+        self.shared.jobs_run.load(Ordering::Relaxed)
+    }
 }
 
 /// A worker thread: run queued jobs; wait for more; leave when idle for
 /// `keep_alive` or when the pool shuts down.
-fn work(shared: Arc<Shared>) {
+fn work(shared: Arc<Shared>, number: usize) {
     let mut state = shared.lock();
     loop {
-        if let Some(job) = state.queue.pop_front() {
+        if let Some(mut job) = state.queue.pop_front() {
             drop(state);
-            job();
+            let start = shared.log.as_ref().map(|_| Instant::now());
+            // `run` catches the work's own panic; this catches the rest (a
+            // destructor of what the job captured), so the thread survives.
+            let ran = panic::catch_unwind(AssertUnwindSafe(|| job.run())).unwrap_or(true);
+            if ran {
+                shared.jobs_run.fetch_add(1, Ordering::Relaxed);
+                if let (Some(log), Some(start)) = (&shared.log, start) {
+                    log.record(number, start, Instant::now());
+                }
+            }
+            drop_guarded_delivery(job);
             state = shared.lock();
             continue;
         }
@@ -191,4 +246,19 @@ fn work(shared: Arc<Shared>) {
     state.threads -= 1;
     drop(state);
     shared.exited.notify_all();
+}
+
+/// Hands a job's result over; a panic from dropping an unwanted result (or
+/// an unrun job's captures) is logged, not allowed to end the thread.
+fn drop_guarded_delivery(job: Box<dyn Job>) {
+    if panic::catch_unwind(AssertUnwindSafe(|| job.deliver())).is_err() {
+        log::error!(target: LOG, "a blocking job's result (or captured value) panicked while being dropped");
+    }
+}
+
+/// Drops a job that will never run, guarding against a panicking destructor.
+fn drop_guarded(job: Box<dyn Job>) {
+    if panic::catch_unwind(AssertUnwindSafe(|| drop(job))).is_err() {
+        log::error!(target: LOG, "a blocking job's captured value panicked while being dropped");
+    }
 }

@@ -16,7 +16,9 @@ use std::task::{Context, Poll};
 /// Runs the futures concurrently and yields their outputs in completion
 /// order. asyncio's `asyncio.as_completed`.
 ///
-/// To know *which* input finished, make the futures return it:
+/// If a future panics, the panic comes out of `next()`; as with any future
+/// that panicked, stop polling afterwards. To know *which* input finished,
+/// make the futures return it:
 ///
 /// ```
 /// use std::time::Duration;

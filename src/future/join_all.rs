@@ -14,7 +14,9 @@ use std::task::{Context, Poll};
 /// they finish. asyncio's `asyncio.gather`.
 ///
 /// The futures run concurrently *inside the task that awaits this*; to run
-/// them as separate tasks, `spawn` them and `join_all` the handles.
+/// them as separate tasks, `spawn` them and `join_all` the handles. If one
+/// of them panics, the panic comes out of this future's poll and, as with
+/// any future that panicked, it must not be polled again.
 ///
 /// ```
 /// use std::time::Duration;
@@ -39,6 +41,7 @@ where
         wake_set: WakeSet::new(count),
         children,
         woken: Vec::new(),
+        returned: false,
     }
 }
 
@@ -50,6 +53,7 @@ pub struct JoinAll<F: Future> {
     remaining: usize,
     wake_set: WakeSet,
     woken: Vec<usize>,
+    returned: bool,
 }
 
 // Children are pinned in their boxes; outputs are never pinned. So moving a
@@ -61,6 +65,7 @@ impl<F: Future> Future for JoinAll<F> {
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Vec<F::Output>> {
         let this = self.get_mut();
+        assert!(!this.returned, "JoinAll polled after it returned its outputs");
         this.wake_set.take_woken(cx.waker(), &mut this.woken);
         for index in this.woken.drain(..) {
             let Some(child) = &mut this.children[index] else {
@@ -76,6 +81,7 @@ impl<F: Future> Future for JoinAll<F> {
         if this.remaining > 0 {
             return Poll::Pending;
         }
+        this.returned = true;
         let outputs = std::mem::take(&mut this.outputs);
         Poll::Ready(
             outputs

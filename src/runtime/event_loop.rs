@@ -28,10 +28,11 @@
 use super::context;
 use super::tasks::TaskTable;
 use crate::blocking::Pool;
+use crate::observe::{Observer, Stats, Timeline, WaitReport};
 use crate::reactor::Reactor;
 use crate::scheduler::{Cause, Ready, Schedule};
 use crate::task::mailbox::{self, Remote};
-use crate::task::{Header, JoinHandle, RunOutcome, TaskId};
+use crate::task::{Header, JoinHandle, PollOutcome, TaskId};
 use crate::waker;
 use std::cell::{Cell, RefCell};
 use std::future::Future;
@@ -39,7 +40,7 @@ use std::pin::pin;
 use std::rc::Rc;
 use std::sync::Arc;
 use std::task::{Context, Poll};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 const LOG: &str = "runloop::runtime";
 
@@ -57,12 +58,18 @@ pub(crate) struct EventLoop {
     pool: Pool,
     polls_per_turn: usize,
     /// Scratch space for the ids collected from the remote inbox.
-    remote_woken: RefCell<Vec<TaskId>>,
+    woken: RefCell<Vec<TaskId>>,
     /// How many `block_on` calls so far: names each main future apart, so a
     /// stale wake of an earlier one is not mistaken for the current one.
     main_generation: Cell<u32>,
     /// 0 while running; during teardown, which round of dropping tasks.
     teardown_round: Cell<u32>,
+    shut_down: Cell<bool>,
+    /// Counters, hooks and the timeline recorder.
+    observer: Observer,
+    /// When the last wait in the poller ended: the busy time of a turn runs
+    /// from there to the next wait.
+    last_wait_end: Cell<Instant>,
 }
 
 impl EventLoop {
@@ -72,6 +79,7 @@ impl EventLoop {
         remote: Arc<Remote>,
         pool: Pool,
         polls_per_turn: usize,
+        observer: Observer,
     ) -> EventLoop {
         EventLoop {
             tasks: RefCell::default(),
@@ -80,10 +88,29 @@ impl EventLoop {
             remote,
             pool,
             polls_per_turn: polls_per_turn.max(1),
-            remote_woken: RefCell::default(),
+            woken: RefCell::default(),
             main_generation: Cell::new(0),
             teardown_round: Cell::new(0),
+            shut_down: Cell::new(false),
+            observer,
+            last_wait_end: Cell::new(Instant::now()),
         }
+    }
+
+    /// The counters, as of now.
+    pub(crate) fn stats(&self) -> Stats {
+        self.observer.counters.snapshot(self.live_tasks(), self.pool.jobs_run())
+    }
+
+    /// The recorded timeline, if recording is on.
+    pub(crate) fn timeline(&self) -> Option<Timeline> {
+        self.observer.timeline()
+    }
+
+    /// Prints or writes what was recorded; called once the pool is shut
+    /// down too, so every job is in the record.
+    pub(crate) fn report(&self) {
+        self.observer.report();
     }
 
     pub(crate) fn reactor(&self) -> &Rc<Reactor> {
@@ -99,8 +126,8 @@ impl EventLoop {
     }
 
     /// asyncio's `create_task`: the task is queued and runs once the loop
-    /// gets to it.
-    pub(crate) fn spawn<F>(&self, future: F) -> JoinHandle<F::Output>
+    /// gets to it. The name is for logs, hooks and the timeline.
+    pub(crate) fn spawn<F>(&self, future: F, name: Option<&str>) -> JoinHandle<F::Output>
     where
         F: Future + 'static,
         F::Output: 'static,
@@ -115,7 +142,8 @@ impl EventLoop {
             return waker::refused_task(future, remote);
         }
         let (id, handle) = self.tasks.borrow_mut().insert(|id| waker::new_task(future, id, remote));
-        log::debug!(target: LOG, "spawned task {id}");
+        log::debug!(target: LOG, "spawned task {id}{}", name.map(|name| format!(" ({name})")).unwrap_or_default());
+        self.observer.spawned(id, name);
         self.scheduler.borrow_mut().push(Ready::new(id, Cause::Spawned));
         handle
     }
@@ -140,19 +168,24 @@ impl EventLoop {
         // Wakes posted while no loop was running wait in the inbox.
         self.queue_remote_wakes();
         self.scheduler.borrow_mut().push(Ready::new(main_id, Cause::Spawned));
+        self.observer.counters.queued(1);
         loop {
             // Phase 1: run what is ready.
             for _ in 0..self.polls_per_turn {
                 let Some(id) = self.scheduler.borrow_mut().pop() else {
                     break;
                 };
+                self.observer.popped();
                 if id == main_id {
                     main.state.clear_notified();
                     log::trace!(target: LOG, "poll main");
+                    self.observer.poll_started(main_id);
                     if let Poll::Ready(output) = future.as_mut().poll(&mut cx) {
                         log::debug!(target: LOG, "main future completed");
+                        self.observer.poll_finished(main_id, PollOutcome::Returned);
                         return output;
                     }
+                    self.observer.poll_finished(main_id, PollOutcome::Pending);
                     self.queue_local_wakes(Cause::WokenBy(main_id));
                 } else if !id.is_main() {
                     self.run_task(id);
@@ -168,15 +201,16 @@ impl EventLoop {
         let Some(task) = self.tasks.borrow_mut().take(id) else {
             return; // stale: finished or cancelled since it was queued
         };
+        self.observer.poll_started(id);
         let outcome = task.run();
+        self.observer.poll_finished(id, outcome);
         log::trace!(target: LOG, "poll task {id} -> {outcome:?}");
-        match outcome {
-            RunOutcome::Pending => self.tasks.borrow_mut().put_back(id, task),
-            RunOutcome::Done => {
-                log::debug!(target: LOG, "task {id} done");
-                self.tasks.borrow_mut().remove(id);
-                drop(task); // outside the borrow: this may free the task
-            }
+        if outcome == PollOutcome::Pending {
+            self.tasks.borrow_mut().put_back(id, task);
+        } else {
+            log::debug!(target: LOG, "task {id} done: {outcome:?}");
+            self.tasks.borrow_mut().remove(id);
+            drop(task); // outside the borrow: this may free the task
         }
         self.queue_local_wakes(Cause::WokenBy(id));
     }
@@ -190,7 +224,22 @@ impl EventLoop {
         } else {
             self.reactor.time_to_next_timer()
         };
+        let before = Instant::now();
         let harvest = self.reactor.wait(timeout);
+        let after = self.reactor.now();
+        let counters = &self.observer.counters;
+        crate::observe::Counters::add_time(
+            &counters.busy,
+            before.saturating_duration_since(self.last_wait_end.get()),
+        );
+        self.last_wait_end.set(after);
+        self.observer.waited(&WaitReport {
+            waited: after.saturating_duration_since(before),
+            timeout,
+            io_events: harvest.io_events,
+            timers_fired: harvest.timers_fired,
+            doorbell: harvest.doorbell,
+        });
         self.queue_local_wakes(Cause::Woken);
         if harvest.doorbell {
             self.queue_remote_wakes();
@@ -200,19 +249,28 @@ impl EventLoop {
     /// Moves the ids woken on this thread into the scheduler. Runs after
     /// every poll, so it is on the hot path: no copying, no allocation.
     fn queue_local_wakes(&self, cause: Cause) {
-        let mut scheduler = self.scheduler.borrow_mut();
-        mailbox::drain_local(|id| scheduler.push(Ready::new(id, cause)));
+        mailbox::drain_local(|woken| self.queue(woken, cause));
     }
 
     fn queue_remote_wakes(&self) {
-        let mut woken = self.remote_woken.take();
+        let mut woken = self.woken.take();
         self.remote.collect(&mut woken);
+        self.queue(&mut woken, Cause::Remote);
+        *self.woken.borrow_mut() = woken;
+    }
+
+    /// Hands `woken` to the scheduler, leaving it empty.
+    fn queue(&self, woken: &mut Vec<TaskId>, cause: Cause) {
+        if woken.is_empty() {
+            return;
+        }
         let mut scheduler = self.scheduler.borrow_mut();
-        for id in woken.drain(..) {
-            scheduler.push(Ready::new(id, Cause::Remote));
+        for &id in woken.iter() {
+            scheduler.push(Ready::new(id, cause));
         }
         drop(scheduler);
-        *self.remote_woken.borrow_mut() = woken;
+        self.observer.woken_all(woken, cause);
+        woken.clear();
     }
 
     /// Drops every task, each future exactly once, on this thread. Futures
@@ -221,6 +279,10 @@ impl EventLoop {
     /// would make that endless, so after `MAX_TEARDOWN_ROUNDS` rounds new
     /// spawns are refused (asyncio refuses `create_task` on a closed loop).
     pub(crate) fn shutdown(self: &Rc<Self>) {
+        // There may be two calls (`shutdown_timeout`, then drop); report once.
+        if !self.shut_down.replace(true) {
+            self.observer.shutting_down();
+        }
         let _context = context::enter_for_teardown(self);
         let _mailbox = mailbox::enter(&self.remote);
         let mut dropped = 0;
@@ -238,7 +300,7 @@ impl EventLoop {
         let mut scheduler = self.scheduler.borrow_mut();
         while scheduler.pop().is_some() {}
         drop(scheduler);
-        mailbox::drain_local(drop);
+        mailbox::drain_local(Vec::clear);
         self.remote.collect(&mut Vec::new());
         log::debug!(target: LOG, "runtime dropped with {dropped} live tasks");
     }

@@ -26,6 +26,7 @@ mod event_loop;
 mod tasks;
 
 use crate::blocking::{self, DEFAULT_KEEP_ALIVE, Pool};
+use crate::observe::{Hooks, ObserveConfig, Observer, Stats, Timeline};
 use crate::reactor::{DOORBELL, Reactor};
 use crate::scheduler::{Fifo, Schedule};
 use crate::task::JoinHandle;
@@ -34,9 +35,10 @@ use event_loop::EventLoop;
 use std::fmt;
 use std::future::Future;
 use std::io;
+use std::path::PathBuf;
 use std::rc::Rc;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 pub(crate) use context::{is_running as reactor_is_running, reactor as current_reactor};
 
@@ -53,6 +55,8 @@ pub(crate) use context::{is_running as reactor_is_running, reactor as current_re
 /// ```
 pub struct Runtime {
     event_loop: Rc<EventLoop>,
+    /// The timeline and trace were already written (by `shutdown_timeout`).
+    reported: bool,
 }
 
 impl Runtime {
@@ -97,7 +101,7 @@ impl Runtime {
         F: Future + 'static,
         F::Output: 'static,
     {
-        self.event_loop.spawn(future)
+        self.event_loop.spawn(future, None)
     }
 
     /// Runs `f` on this runtime's blocking pool; see [`spawn_blocking`].
@@ -120,6 +124,21 @@ impl Runtime {
         self.event_loop.pool().threads()
     }
 
+    /// The runtime's counters: tasks, polls, wakes, reactor turns, time
+    /// running and waiting. See [`Stats`]; from inside a task, use
+    /// [`runloop::stats()`](stats).
+    pub fn stats(&self) -> Stats {
+        self.event_loop.stats()
+    }
+
+    /// The picture of everything recorded so far — one lane per task and
+    /// pool thread, `-` running, `.` waiting — or `None` unless recording was
+    /// turned on with [`Builder::timeline`], [`Builder::trace`],
+    /// `RUNLOOP_TIMELINE=1` or `RUNLOOP_TRACE=path`.
+    pub fn timeline(&self) -> Option<Timeline> {
+        self.event_loop.timeline()
+    }
+
     /// Drops the runtime, waiting at most `timeout` for blocking jobs that
     /// are still running. Tasks are dropped and queued blocking jobs are
     /// discarded as with a plain drop; running jobs cannot be interrupted,
@@ -128,9 +147,11 @@ impl Runtime {
     ///
     /// A plain `drop` waits for running jobs however long they take, as
     /// Python's `executor.shutdown(wait=True)` does.
-    pub fn shutdown_timeout(self, timeout: Duration) {
+    pub fn shutdown_timeout(mut self, timeout: Duration) {
         self.event_loop.shutdown();
         self.event_loop.pool().shutdown(Some(timeout));
+        self.event_loop.report();
+        self.reported = true;
     }
 }
 
@@ -139,6 +160,9 @@ impl Drop for Runtime {
         self.event_loop.shutdown();
         // After `shutdown_timeout` this returns at once.
         self.event_loop.pool().shutdown(None);
+        if !self.reported {
+            self.event_loop.report();
+        }
     }
 }
 
@@ -167,6 +191,7 @@ pub struct Builder {
     event_capacity: usize,
     max_blocking_threads: usize,
     blocking_keep_alive: Duration,
+    observe: ObserveConfig,
 }
 
 impl Builder {
@@ -179,6 +204,7 @@ impl Builder {
             event_capacity: 1024,
             max_blocking_threads: blocking::default_max_threads(),
             blocking_keep_alive: DEFAULT_KEEP_ALIVE,
+            observe: ObserveConfig::from_env(),
         }
     }
 
@@ -210,6 +236,29 @@ impl Builder {
         self
     }
 
+    /// Records every poll, wake, blocking job and wait, for
+    /// [`Runtime::timeline`]. Off by default (on if `RUNLOOP_TIMELINE` is set,
+    /// in which case the picture is also printed to stderr at drop).
+    pub fn timeline(mut self, record: bool) -> Builder {
+        self.observe.timeline = record;
+        self
+    }
+
+    /// Records like [`Builder::timeline`] and writes a Chrome trace event
+    /// file to `path` when the runtime is dropped (open it in Perfetto or
+    /// chrome://tracing). Also set by `RUNLOOP_TRACE=path`.
+    pub fn trace(mut self, path: impl Into<PathBuf>) -> Builder {
+        self.observe.trace = Some(path.into());
+        self
+    }
+
+    /// Installs hooks called at each step of each task; may be called more
+    /// than once. See [`Hooks`].
+    pub fn hooks(mut self, hooks: impl Hooks + 'static) -> Builder {
+        self.observe.hooks.push(Box::new(hooks));
+        self
+    }
+
     /// Creates the runtime: an epoll instance and an eventfd doorbell. The
     /// blocking pool starts threads only when jobs arrive.
     pub fn build(self) -> io::Result<Runtime> {
@@ -217,11 +266,13 @@ impl Builder {
         let doorbell = mio::Waker::new(poll.registry(), DOORBELL)?;
         let reactor = Reactor::new(poll, self.event_capacity);
         let remote = Arc::new(Remote::new(doorbell));
-        let pool = Pool::new(self.max_blocking_threads, self.blocking_keep_alive);
-        let event_loop = EventLoop::new(self.scheduler, reactor, remote, pool, self.polls_per_turn);
+        let observer = Observer::new(self.observe, Instant::now());
+        let pool = Pool::new(self.max_blocking_threads, self.blocking_keep_alive, observer.job_log());
+        let event_loop = EventLoop::new(self.scheduler, reactor, remote, pool, self.polls_per_turn, observer);
         log::debug!(target: "runloop::runtime", "runtime built");
         Ok(Runtime {
             event_loop: Rc::new(event_loop),
+            reported: false,
         })
     }
 }
@@ -239,6 +290,9 @@ impl fmt::Debug for Builder {
             .field("polls_per_turn", &self.polls_per_turn)
             .field("max_blocking_threads", &self.max_blocking_threads)
             .field("blocking_keep_alive", &self.blocking_keep_alive)
+            .field("timeline", &self.observe.timeline)
+            .field("trace", &self.observe.trace)
+            .field("hooks", &self.observe.hooks.len())
             .finish_non_exhaustive()
     }
 }
@@ -284,7 +338,7 @@ where
     F: Future + 'static,
     F::Output: 'static,
 {
-    context::with_current(|event_loop| event_loop.spawn(future)).unwrap_or_else(|| {
+    context::with_current(|event_loop| event_loop.spawn(future, None)).unwrap_or_else(|| {
         panic!(
             "runloop::spawn() called outside a runtime: call it from a task or from the \
              future given to runloop::run() or Runtime::block_on(), or use Runtime::spawn()."
@@ -325,4 +379,74 @@ where
              the future given to runloop::run() or Runtime::block_on(), or use Runtime::spawn_blocking()."
         )
     })
+}
+
+/// The counters of the runtime running on this thread: asyncio has no
+/// equivalent; see [`Stats`].
+///
+/// ```
+/// let stats = runloop::run(async {
+///     runloop::spawn(async {}).await.unwrap();
+///     runloop::stats()
+/// });
+/// assert_eq!(stats.tasks_spawned, 1);
+/// assert_eq!(stats.tasks_completed, 1);
+/// ```
+///
+/// # Panics
+/// When called outside a runtime; from outside, use [`Runtime::stats`].
+pub fn stats() -> Stats {
+    context::with_current(|event_loop| event_loop.stats())
+        .unwrap_or_else(|| panic!("runloop::stats() called outside a runtime; use Runtime::stats() instead."))
+}
+
+/// Spawns a task with options: a name (shown in logs, hooks and the
+/// timeline).
+///
+/// ```
+/// let out = runloop::run(async {
+///     runloop::TaskBuilder::new().name("greeter").spawn(async { "hi" }).await.unwrap()
+/// });
+/// assert_eq!(out, "hi");
+/// ```
+#[derive(Debug, Default, Clone)]
+#[must_use = "a TaskBuilder does nothing until .spawn()"]
+pub struct TaskBuilder {
+    name: Option<String>,
+}
+
+impl TaskBuilder {
+    /// A builder with no options set.
+    pub fn new() -> TaskBuilder {
+        TaskBuilder::default()
+    }
+
+    /// The task's name, for logs, hooks and the timeline.
+    pub fn name(mut self, name: impl Into<String>) -> TaskBuilder {
+        self.name = Some(name.into());
+        self
+    }
+
+    /// Spawns the task on the runtime running on this thread, like
+    /// [`spawn`].
+    ///
+    /// # Panics
+    /// When called outside a runtime; use [`TaskBuilder::spawn_on`] there.
+    pub fn spawn<F>(self, future: F) -> JoinHandle<F::Output>
+    where
+        F: Future + 'static,
+        F::Output: 'static,
+    {
+        context::with_current(|event_loop| event_loop.spawn(future, self.name.as_deref()))
+            .unwrap_or_else(|| panic!("TaskBuilder::spawn() called outside a runtime; use spawn_on(&runtime, ...)."))
+    }
+
+    /// Spawns the task on `runtime`, from outside it.
+    pub fn spawn_on<F>(self, runtime: &Runtime, future: F) -> JoinHandle<F::Output>
+    where
+        F: Future + 'static,
+        F::Output: 'static,
+    {
+        runtime.event_loop.spawn(future, self.name.as_deref())
+    }
 }

@@ -22,14 +22,18 @@
 //! - When the last sender goes, the receiver is woken to see the end
 //!   (`recv` gives `None` once the queue is drained).
 //! - When the receiver goes (or calls [`Receiver::close`]), every waiting
-//!   sender is woken and `send` fails, handing the value back.
+//!   sender is woken and `send` fails, handing the value back; `recv` gives
+//!   `None` once the values already queued are drained.
 //!
 //! Senders that arrive while a slot is free may take it before a woken
 //! waiter polls (asyncio behaves the same); a waiter that loses the race
-//! queues again. No value is lost or duplicated either way.
+//! waits again with its original ticket, so it keeps its place in line. The
+//! line is a `BTreeMap` from ticket to waker: the first in line is the
+//! smallest ticket, and leaving the line is O(log n) however long it is. No
+//! value is lost or duplicated either way.
 
 use std::cell::RefCell;
-use std::collections::VecDeque;
+use std::collections::{BTreeMap, VecDeque};
 use std::fmt;
 use std::future::{Future, poll_fn};
 use std::pin::Pin;
@@ -67,7 +71,7 @@ pub fn channel<T>(capacity: usize) -> (Sender<T>, Receiver<T>) {
         senders: 1,
         receiver_alive: true,
         receiver: None,
-        waiting_senders: VecDeque::new(),
+        waiting_senders: BTreeMap::new(),
         next_ticket: 0,
     }));
     (Sender { shared: shared.clone() }, Receiver { shared })
@@ -79,15 +83,21 @@ struct Shared<T> {
     senders: usize,
     receiver_alive: bool,
     receiver: Option<Waker>,
-    /// Senders waiting for a free slot, first come first served. A ticket
-    /// lets a dropped send find (or miss) its own entry.
-    waiting_senders: VecDeque<(u64, Waker)>,
+    /// Senders waiting for a free slot, by ticket: first come first served,
+    /// and a dropped send finds (or misses) its own entry in O(log n).
+    waiting_senders: BTreeMap<u64, Waker>,
     next_ticket: u64,
 }
 
 impl<T> Shared<T> {
     fn wake_next_sender(&mut self) -> Option<Waker> {
-        self.waiting_senders.pop_front().map(|(_, waker)| waker)
+        self.waiting_senders.pop_first().map(|(_, waker)| waker)
+    }
+
+    /// Nothing more can arrive: every sender is gone, or the receiver
+    /// refused further values.
+    fn is_closed_for_receiving(&self) -> bool {
+        self.senders == 0 || !self.receiver_alive
     }
 }
 
@@ -182,7 +192,7 @@ impl<T> Future for Send<'_, T> {
         if shared.queue.len() < shared.capacity {
             shared.queue.push_back(value);
             if let Some(ticket) = this.ticket.take() {
-                shared.waiting_senders.retain(|(waiting, _)| *waiting != ticket);
+                shared.waiting_senders.remove(&ticket);
             }
             let receiver = shared.receiver.take();
             drop(shared);
@@ -191,25 +201,16 @@ impl<T> Future for Send<'_, T> {
             }
             return Poll::Ready(Ok(()));
         }
-        // Full: join (or stay in) the line of waiting senders.
+        // Full: join the line of waiting senders, or take our place again
+        // (same ticket) if we were woken but lost the slot to a newcomer.
         this.value = Some(value);
-        let waker = cx.waker().clone();
-        match this.ticket {
-            Some(ticket) => match shared
-                .waiting_senders
-                .iter_mut()
-                .find(|(waiting, _)| *waiting == ticket)
-            {
-                Some(entry) => entry.1 = waker,
-                None => shared.waiting_senders.push_back((ticket, waker)), // woken, but lost the race
-            },
-            None => {
-                let ticket = shared.next_ticket;
-                shared.next_ticket += 1;
-                shared.waiting_senders.push_back((ticket, waker));
-                this.ticket = Some(ticket);
-            }
-        }
+        let ticket = *this.ticket.get_or_insert_with(|| {
+            shared.next_ticket += 1;
+            shared.next_ticket
+        });
+        let replaced = shared.waiting_senders.insert(ticket, cx.waker().clone());
+        drop(shared);
+        drop(replaced); // outside the borrow: a waker's drop is foreign code
         Poll::Pending
     }
 }
@@ -220,9 +221,7 @@ impl<T> Drop for Send<'_, T> {
             return; // never waited, or already sent
         };
         let mut shared = self.shared.borrow_mut();
-        let before = shared.waiting_senders.len();
-        shared.waiting_senders.retain(|(waiting, _)| *waiting != ticket);
-        let was_woken = shared.waiting_senders.len() == before;
+        let was_woken = shared.waiting_senders.remove(&ticket).is_none();
         // We were handed a free slot and will not use it: pass it on.
         let next = if was_woken && shared.queue.len() < shared.capacity {
             shared.wake_next_sender()
@@ -243,7 +242,8 @@ pub struct Receiver<T> {
 
 impl<T> Receiver<T> {
     /// Receives the next value, waiting while the channel is empty. `None`
-    /// once the channel is empty and every sender is gone.
+    /// once the channel is empty and nothing more can arrive: every sender
+    /// is gone, or the receiver was closed.
     #[doc(alias = "get")]
     pub async fn recv(&mut self) -> Option<T> {
         poll_fn(|cx| self.poll_recv(cx)).await
@@ -260,7 +260,7 @@ impl<T> Receiver<T> {
             }
             return Poll::Ready(Some(value));
         }
-        if shared.senders == 0 {
+        if shared.is_closed_for_receiving() {
             return Poll::Ready(None);
         }
         match &shared.receiver {
@@ -283,20 +283,21 @@ impl<T> Receiver<T> {
                 }
                 Ok(value)
             }
-            None if shared.senders == 0 => Err(TryRecvError::Closed),
+            None if shared.is_closed_for_receiving() => Err(TryRecvError::Closed),
             None => Err(TryRecvError::Empty),
         }
     }
 
     /// Stops accepting values: senders fail from now on, and waiting ones
-    /// are woken to fail. Values already queued can still be received.
+    /// are woken to fail. Values already queued can still be received;
+    /// after them, `recv` gives `None`.
     pub fn close(&mut self) {
-        let waiting: Vec<(u64, Waker)> = {
+        let waiting = {
             let mut shared = self.shared.borrow_mut();
             shared.receiver_alive = false;
-            shared.waiting_senders.drain(..).collect()
+            std::mem::take(&mut shared.waiting_senders)
         };
-        for (_, waker) in waiting {
+        for waker in waiting.into_values() {
             waker.wake();
         }
     }

@@ -44,7 +44,7 @@ pub fn channel<T>() -> (Sender<T>, Receiver<T>) {
             receiver_gone: false,
         }),
     });
-    (Sender { shared: shared.clone() }, Receiver { shared })
+    (Sender { shared: shared.clone() }, Receiver { shared, done: false })
 }
 
 struct Shared<T> {
@@ -114,6 +114,8 @@ impl<T> Drop for Sender<T> {
 /// value, or to [`RecvError`] if the sender was dropped without sending.
 pub struct Receiver<T> {
     shared: Arc<Shared<T>>,
+    /// The future has returned `Ready`; polling again is a bug.
+    done: bool,
 }
 
 impl<T> Receiver<T> {
@@ -143,33 +145,40 @@ impl<T> Receiver<T> {
 impl<T> Future for Receiver<T> {
     type Output = Result<T, RecvError>;
 
-    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        assert!(!self.done, "oneshot::Receiver polled after it returned");
         let mut state = self.shared.lock();
-        if let Some(value) = state.value.take() {
-            return Poll::Ready(Ok(value));
-        }
-        if state.sender_gone {
-            return Poll::Ready(Err(RecvError));
-        }
-        // Stored under the same lock the sender takes, so a send cannot slip
-        // in between this check and this store.
-        match &state.waiter {
-            Some(waiter) if waiter.will_wake(cx.waker()) => {}
-            _ => state.waiter = Some(cx.waker().clone()),
-        }
-        Poll::Pending
+        let outcome = match state.value.take() {
+            Some(value) => Ok(value),
+            None if state.sender_gone => Err(RecvError),
+            None => {
+                // Stored under the same lock the sender takes, so a send cannot
+                // slip in between this check and this store.
+                let replaced = match &state.waiter {
+                    Some(waiter) if waiter.will_wake(cx.waker()) => None,
+                    _ => state.waiter.replace(cx.waker().clone()),
+                };
+                drop(state);
+                drop(replaced); // a waker's drop is foreign code: not under the lock
+                return Poll::Pending;
+            }
+        };
+        drop(state);
+        self.done = true;
+        Poll::Ready(outcome)
     }
 }
 
 impl<T> Drop for Receiver<T> {
     fn drop(&mut self) {
-        let value = {
+        let (value, waiter) = {
             let mut state = self.shared.lock();
             state.receiver_gone = true;
-            state.waiter = None;
-            state.value.take()
+            (state.value.take(), state.waiter.take())
         };
-        drop(value); // outside the lock: its destructor may do anything
+        // Outside the lock: their destructors may do anything.
+        drop(value);
+        drop(waiter);
     }
 }
 

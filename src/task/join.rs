@@ -12,7 +12,8 @@
 //!   returned `Ready` panics, as polling any finished future may;
 //! - dropping the handle never cancels the task; [`JoinHandle::abort`] does;
 //! - once the handle is dropped, an output that arrives later is dropped
-//!   right away on the loop thread, so nothing is left behind.
+//!   right away, so nothing is left behind: on the loop thread for a task,
+//!   on the pool thread for a blocking job (its output is `Send`).
 
 use super::TaskId;
 use std::any::Any;

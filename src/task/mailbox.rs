@@ -104,11 +104,19 @@ pub(crate) fn deliver(id: TaskId, remote: &Weak<Remote>) {
     // loop, and the remote door still works.
     let delivered_here = HERE
         .try_with(|here| {
-            let local = here.running.get() == mine;
-            if local {
-                here.woken.borrow_mut().push(id);
+            if here.running.get() != mine {
+                return false;
             }
-            local
+            // Busy only while the loop itself is handing the list to its
+            // scheduler and the scheduler wakes a task: then the remote
+            // door takes it, slower but just as sure.
+            match here.woken.try_borrow_mut() {
+                Ok(mut woken) => {
+                    woken.push(id);
+                    true
+                }
+                Err(_) => false,
+            }
         })
         .unwrap_or(false);
     if delivered_here {
@@ -157,22 +165,16 @@ impl Drop for Entered {
     }
 }
 
-/// Hands each id woken locally since the last call to `f`, in wake order.
-/// The list is swapped out first, so `f` (the loop feeding a scheduler, whose
-/// `push` is learners' code) may itself wake tasks: those wakes land in the
-/// emptied list and are handed out next time.
-pub(crate) fn drain_local(mut f: impl FnMut(TaskId)) {
+/// Lends `f` the ids woken locally since the last call, in wake order; `f`
+/// must leave the list empty. Runs after every poll, so it is kept cheap:
+/// nothing happens unless something was woken, and nothing is copied. A wake
+/// made on this thread while `f` runs (a scheduler's `push` waking a task)
+/// finds the list lent out and goes through the remote inbox instead.
+pub(crate) fn drain_local(f: impl FnOnce(&mut Vec<TaskId>)) {
     let _ = HERE.try_with(|here| {
-        if here.woken.borrow().is_empty() {
-            return;
-        }
-        let mut batch = here.woken.take();
-        batch.drain(..).for_each(&mut f);
-        // Give the (now empty) buffer back so its capacity is reused, unless
-        // `f` woke something meanwhile.
         let mut woken = here.woken.borrow_mut();
-        if woken.is_empty() {
-            *woken = batch;
+        if !woken.is_empty() {
+            f(&mut woken);
         }
     });
 }

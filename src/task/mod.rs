@@ -37,21 +37,34 @@ pub use join::{JoinError, JoinHandle};
 pub(crate) use join::{JoinTarget, panic_message};
 pub use yield_now::{YieldNow, yield_now};
 
-/// How a poll left the task.
+/// How one poll of a task ended, as the loop (and
+/// [`Hooks`](crate::observe::Hooks)) see it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum RunOutcome {
+pub enum PollOutcome {
     /// The future is waiting; some waker will queue it again.
     Pending,
-    /// The future is gone (finished, panicked or cancelled); the loop removes
-    /// the task from its table and never polls it again.
-    Done,
+    /// The future returned its output.
+    Returned,
+    /// The future panicked (in `poll` or in its destructor).
+    Panicked,
+    /// The future was dropped by [`JoinHandle::abort`] (or by the runtime
+    /// shutting down).
+    Cancelled,
+}
+
+impl PollOutcome {
+    /// Whether the task is over: the loop removes it from its table and
+    /// never polls it again.
+    pub fn is_done(self) -> bool {
+        self != PollOutcome::Pending
+    }
 }
 
 /// The part of a task the loop holds and drives; the [`JoinHandle`] is the
 /// other part. Implemented by the task allocation in `src/waker.rs`.
 pub(crate) trait Runnable {
     /// Polls the future once (or drops it, if [`JoinHandle::abort`] asked).
-    fn run(&self) -> RunOutcome;
+    fn run(&self) -> PollOutcome;
     /// The runtime is going away: drop the future now, on this thread, and
     /// resolve the handle as cancelled.
     fn shutdown(&self);
