@@ -21,6 +21,7 @@
 //! nobody polls.
 
 use crate::reactor::{Direction, IoKey, Reactor};
+use crate::task::budget;
 use mio::event::Source;
 use std::io;
 use std::rc::{Rc, Weak};
@@ -80,13 +81,17 @@ impl<S: Source> Registered<S> {
     }
 
     /// Runs the non-blocking `operation` once readiness allows, and again
-    /// after each `WouldBlock`, until it gives a result or we must wait.
+    /// after each `WouldBlock`, until it gives a result or we must wait. Each
+    /// completed operation spends one unit of the task's budget.
     pub(crate) fn poll_io<R>(
         &self,
         direction: Direction,
         cx: &mut Context<'_>,
         mut operation: impl FnMut(&S) -> io::Result<R>,
     ) -> Poll<io::Result<R>> {
+        if budget::poll_proceed(cx).is_pending() {
+            return Poll::Pending;
+        }
         loop {
             match self.poll_ready(direction, cx) {
                 Poll::Pending => return Poll::Pending,
@@ -96,7 +101,10 @@ impl<S: Source> Registered<S> {
             match operation(&self.source) {
                 Err(error) if error.kind() == io::ErrorKind::WouldBlock => self.clear_ready(direction),
                 Err(error) if error.kind() == io::ErrorKind::Interrupted => {}
-                result => return Poll::Ready(result),
+                result => {
+                    budget::spend();
+                    return Poll::Ready(result);
+                }
             }
         }
     }

@@ -30,9 +30,9 @@ use super::tasks::TaskTable;
 use crate::blocking::Pool;
 use crate::observe::{Observer, Stats, Timeline, WaitReport};
 use crate::reactor::Reactor;
-use crate::scheduler::{Cause, Ready, Schedule};
+use crate::scheduler::{Cause, Ready, Schedule, SpawnInfo};
 use crate::task::mailbox::{self, Remote};
-use crate::task::{Header, JoinHandle, PollOutcome, TaskId};
+use crate::task::{Header, JoinHandle, PollOutcome, TaskId, budget};
 use crate::waker;
 use std::cell::{Cell, RefCell};
 use std::future::Future;
@@ -57,6 +57,8 @@ pub(crate) struct EventLoop {
     remote: Arc<Remote>,
     pool: Pool,
     polls_per_turn: usize,
+    /// Operations a poll may complete before it must yield (`None`: no limit).
+    coop_budget: Option<u32>,
     /// Scratch space for the ids collected from the remote inbox.
     woken: RefCell<Vec<TaskId>>,
     /// How many `block_on` calls so far: names each main future apart, so a
@@ -79,6 +81,7 @@ impl EventLoop {
         remote: Arc<Remote>,
         pool: Pool,
         polls_per_turn: usize,
+        coop_budget: Option<u32>,
         observer: Observer,
     ) -> EventLoop {
         EventLoop {
@@ -88,6 +91,7 @@ impl EventLoop {
             remote,
             pool,
             polls_per_turn: polls_per_turn.max(1),
+            coop_budget,
             woken: RefCell::default(),
             main_generation: Cell::new(0),
             teardown_round: Cell::new(0),
@@ -126,8 +130,9 @@ impl EventLoop {
     }
 
     /// asyncio's `create_task`: the task is queued and runs once the loop
-    /// gets to it. The name is for logs, hooks and the timeline.
-    pub(crate) fn spawn<F>(&self, future: F, name: Option<&str>) -> JoinHandle<F::Output>
+    /// gets to it. `info` (name, priority, deadline) goes to the scheduler,
+    /// the hooks and the logs.
+    pub(crate) fn spawn<F>(&self, future: F, info: SpawnInfo) -> JoinHandle<F::Output>
     where
         F: Future + 'static,
         F::Output: 'static,
@@ -142,9 +147,12 @@ impl EventLoop {
             return waker::refused_task(future, remote);
         }
         let (id, handle) = self.tasks.borrow_mut().insert(|id| waker::new_task(future, id, remote));
+        let name = info.name;
         log::debug!(target: LOG, "spawned task {id}{}", name.map(|name| format!(" ({name})")).unwrap_or_default());
         self.observer.spawned(id, name);
-        self.scheduler.borrow_mut().push(Ready::new(id, Cause::Spawned));
+        let mut scheduler = self.scheduler.borrow_mut();
+        scheduler.spawned(id, &info);
+        scheduler.push(Ready::new(id, Cause::Spawned));
         handle
     }
 
@@ -180,6 +188,7 @@ impl EventLoop {
                     main.state.clear_notified();
                     log::trace!(target: LOG, "poll main");
                     self.observer.poll_started(main_id);
+                    budget::reset(self.coop_budget);
                     if let Poll::Ready(output) = future.as_mut().poll(&mut cx) {
                         log::debug!(target: LOG, "main future completed");
                         self.observer.poll_finished(main_id, PollOutcome::Returned);
@@ -202,6 +211,7 @@ impl EventLoop {
             return; // stale: finished or cancelled since it was queued
         };
         self.observer.poll_started(id);
+        budget::reset(self.coop_budget);
         let outcome = task.run();
         self.observer.poll_finished(id, outcome);
         log::trace!(target: LOG, "poll task {id} -> {outcome:?}");
@@ -210,6 +220,7 @@ impl EventLoop {
         } else {
             log::debug!(target: LOG, "task {id} done: {outcome:?}");
             self.tasks.borrow_mut().remove(id);
+            self.scheduler.borrow_mut().finished(id);
             drop(task); // outside the borrow: this may free the task
         }
         self.queue_local_wakes(Cause::WokenBy(id));

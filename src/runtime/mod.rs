@@ -28,7 +28,7 @@ mod tasks;
 use crate::blocking::{self, DEFAULT_KEEP_ALIVE, Pool};
 use crate::observe::{Hooks, ObserveConfig, Observer, Stats, Timeline};
 use crate::reactor::{DOORBELL, Reactor};
-use crate::scheduler::{Fifo, Schedule};
+use crate::scheduler::{Fifo, Schedule, SpawnInfo};
 use crate::task::JoinHandle;
 use crate::task::mailbox::Remote;
 use event_loop::EventLoop;
@@ -101,7 +101,7 @@ impl Runtime {
         F: Future + 'static,
         F::Output: 'static,
     {
-        self.event_loop.spawn(future, None)
+        self.event_loop.spawn(future, SpawnInfo::default())
     }
 
     /// Runs `f` on this runtime's blocking pool; see [`spawn_blocking`].
@@ -191,6 +191,7 @@ pub struct Builder {
     event_capacity: usize,
     max_blocking_threads: usize,
     blocking_keep_alive: Duration,
+    coop_budget: Option<u32>,
     observe: ObserveConfig,
 }
 
@@ -204,6 +205,7 @@ impl Builder {
             event_capacity: 1024,
             max_blocking_threads: blocking::default_max_threads(),
             blocking_keep_alive: DEFAULT_KEEP_ALIVE,
+            coop_budget: Some(128),
             observe: ObserveConfig::from_env(),
         }
     }
@@ -233,6 +235,16 @@ impl Builder {
     /// Default: 10 s.
     pub fn blocking_keep_alive(mut self, keep_alive: Duration) -> Builder {
         self.blocking_keep_alive = keep_alive;
+        self
+    }
+
+    /// How many operations (socket reads and writes, channel sends and
+    /// receives, expired sleeps) one poll of a task may complete before the
+    /// task must yield; `None` turns the limit off. Default: `Some(128)`.
+    /// See `src/task/budget.rs` for why: without it, a task whose socket or
+    /// channel is always ready never gives the loop back.
+    pub fn coop_budget(mut self, budget: Option<u32>) -> Builder {
+        self.coop_budget = budget;
         self
     }
 
@@ -268,7 +280,15 @@ impl Builder {
         let remote = Arc::new(Remote::new(doorbell));
         let observer = Observer::new(self.observe, Instant::now());
         let pool = Pool::new(self.max_blocking_threads, self.blocking_keep_alive, observer.job_log());
-        let event_loop = EventLoop::new(self.scheduler, reactor, remote, pool, self.polls_per_turn, observer);
+        let event_loop = EventLoop::new(
+            self.scheduler,
+            reactor,
+            remote,
+            pool,
+            self.polls_per_turn,
+            self.coop_budget,
+            observer,
+        );
         log::debug!(target: "runloop::runtime", "runtime built");
         Ok(Runtime {
             event_loop: Rc::new(event_loop),
@@ -288,6 +308,7 @@ impl fmt::Debug for Builder {
         f.debug_struct("Builder")
             .field("scheduler", &self.scheduler.name())
             .field("polls_per_turn", &self.polls_per_turn)
+            .field("coop_budget", &self.coop_budget)
             .field("max_blocking_threads", &self.max_blocking_threads)
             .field("blocking_keep_alive", &self.blocking_keep_alive)
             .field("timeline", &self.observe.timeline)
@@ -338,7 +359,7 @@ where
     F: Future + 'static,
     F::Output: 'static,
 {
-    context::with_current(|event_loop| event_loop.spawn(future, None)).unwrap_or_else(|| {
+    context::with_current(|event_loop| event_loop.spawn(future, SpawnInfo::default())).unwrap_or_else(|| {
         panic!(
             "runloop::spawn() called outside a runtime: call it from a task or from the \
              future given to runloop::run() or Runtime::block_on(), or use Runtime::spawn()."
@@ -401,11 +422,12 @@ pub fn stats() -> Stats {
 }
 
 /// Spawns a task with options: a name (shown in logs, hooks and the
-/// timeline).
+/// timeline), a priority and a deadline (for the scheduler: see
+/// [`Priority`](crate::scheduler::Priority)).
 ///
 /// ```
 /// let out = runloop::run(async {
-///     runloop::TaskBuilder::new().name("greeter").spawn(async { "hi" }).await.unwrap()
+///     runloop::TaskBuilder::new().name("greeter").priority(7).spawn(async { "hi" }).await.unwrap()
 /// });
 /// assert_eq!(out, "hi");
 /// ```
@@ -413,6 +435,8 @@ pub fn stats() -> Stats {
 #[must_use = "a TaskBuilder does nothing until .spawn()"]
 pub struct TaskBuilder {
     name: Option<String>,
+    priority: u8,
+    deadline: Option<Instant>,
 }
 
 impl TaskBuilder {
@@ -427,6 +451,28 @@ impl TaskBuilder {
         self
     }
 
+    /// The task's priority, 0 (the default) to 255. Only policies that rank
+    /// tasks use it, such as [`Priority`](crate::scheduler::Priority): higher
+    /// runs first.
+    pub fn priority(mut self, priority: u8) -> TaskBuilder {
+        self.priority = priority;
+        self
+    }
+
+    /// When the task should be done by, for deadline-aware policies (an
+    /// exercise: earliest deadline first).
+    pub fn deadline(mut self, deadline: Instant) -> TaskBuilder {
+        self.deadline = Some(deadline);
+        self
+    }
+
+    fn info(&self) -> SpawnInfo<'_> {
+        let mut info = SpawnInfo::with_priority(self.priority);
+        info.deadline = self.deadline;
+        info.name = self.name.as_deref();
+        info
+    }
+
     /// Spawns the task on the runtime running on this thread, like
     /// [`spawn`].
     ///
@@ -437,7 +483,7 @@ impl TaskBuilder {
         F: Future + 'static,
         F::Output: 'static,
     {
-        context::with_current(|event_loop| event_loop.spawn(future, self.name.as_deref()))
+        context::with_current(|event_loop| event_loop.spawn(future, self.info()))
             .unwrap_or_else(|| panic!("TaskBuilder::spawn() called outside a runtime; use spawn_on(&runtime, ...)."))
     }
 
@@ -447,6 +493,6 @@ impl TaskBuilder {
         F: Future + 'static,
         F::Output: 'static,
     {
-        runtime.event_loop.spawn(future, self.name.as_deref())
+        runtime.event_loop.spawn(future, self.info())
     }
 }

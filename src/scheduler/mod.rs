@@ -17,19 +17,36 @@
 //!   idempotent before it gets here);
 //! - a popped id may be stale (the task was cancelled meanwhile); the loop
 //!   checks and skips it, so a policy never needs to;
+//! - [`Schedule::spawned`] comes before a task's first push, with what it
+//!   was spawned with (priority, deadline, name), and
+//!   [`Schedule::finished`] after its last poll;
 //!
 //! and what it expects in return:
 //! - every pushed task is eventually popped (no starvation, no loss);
-//! - `pop` does not return an id that was not pushed.
+//! - `pop` does not return an id that was not pushed, nor one twice per
+//!   push.
+//!
+//! [`conformance::check`] tests exactly these promises on any policy.
 //!
 //! The loop also bounds how many tasks it polls per turn before it checks
 //! I/O and timers again, so even a policy that always favours the same busy
 //! tasks cannot starve the reactor.
+//!
+//! Files, in reading order: this one (the trait), `fifo.rs` (asyncio's
+//! policy), `lifo_slot.rs` (tokio's "next task" slot), `priority.rs`
+//! (priorities with aging), `conformance.rs` (the checks).
 
+pub mod conformance;
 mod fifo;
+mod lifo_slot;
+mod priority;
 
 pub use crate::task::TaskId;
 pub use fifo::Fifo;
+pub use lifo_slot::LifoSlot;
+pub use priority::Priority;
+
+use std::time::Instant;
 
 /// A run-queue policy: decides which ready task the loop polls next.
 ///
@@ -70,6 +87,20 @@ pub trait Schedule {
         self.len() == 0
     }
 
+    /// A task was spawned, with these options; its first `push` follows.
+    /// Policies that rank tasks (by priority, by deadline) remember what
+    /// they need here, for example in a `Vec` indexed by
+    /// [`TaskId::index`]. The default ignores it.
+    fn spawned(&mut self, id: TaskId, info: &SpawnInfo) {
+        let _ = (id, info);
+    }
+
+    /// A task finished (returned, panicked or was cancelled) and will not be
+    /// pushed again. The default ignores it.
+    fn finished(&mut self, id: TaskId) {
+        let _ = id;
+    }
+
     /// A short name for logs.
     fn name(&self) -> &'static str {
         std::any::type_name::<Self>()
@@ -107,4 +138,27 @@ pub enum Cause {
     Woken,
     /// It was woken from another thread.
     Remote,
+}
+
+/// What a task was spawned with, as [`Schedule::spawned`] reports it (set
+/// with [`TaskBuilder`](crate::TaskBuilder)).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct SpawnInfo<'a> {
+    /// Higher runs first under [`Priority`]; 0 by default.
+    pub priority: u8,
+    /// A deadline the task should finish by, for deadline-aware policies.
+    pub deadline: Option<Instant>,
+    /// The task's name, if it has one.
+    pub name: Option<&'a str>,
+}
+
+impl<'a> SpawnInfo<'a> {
+    /// Spawn options with the given priority (for tests of a policy).
+    pub fn with_priority(priority: u8) -> SpawnInfo<'a> {
+        SpawnInfo {
+            priority,
+            ..SpawnInfo::default()
+        }
+    }
 }

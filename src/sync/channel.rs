@@ -40,6 +40,8 @@ use std::pin::Pin;
 use std::rc::Rc;
 use std::task::{Context, Poll, Waker};
 
+use crate::task::budget;
+
 /// Creates a bounded channel holding at most `capacity` values.
 ///
 /// ```
@@ -183,6 +185,9 @@ impl<T> Future for Send<'_, T> {
     type Output = Result<(), SendError<T>>;
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        if budget::poll_proceed(cx).is_pending() {
+            return Poll::Pending;
+        }
         let this = &mut *self;
         let mut shared = this.shared.borrow_mut();
         let value = this.value.take().expect("Send polled after it completed");
@@ -190,6 +195,7 @@ impl<T> Future for Send<'_, T> {
             return Poll::Ready(Err(SendError(value)));
         }
         if shared.queue.len() < shared.capacity {
+            budget::spend();
             shared.queue.push_back(value);
             if let Some(ticket) = this.ticket.take() {
                 shared.waiting_senders.remove(&ticket);
@@ -251,8 +257,12 @@ impl<T> Receiver<T> {
 
     /// The poll behind [`Receiver::recv`].
     pub fn poll_recv(&mut self, cx: &mut Context<'_>) -> Poll<Option<T>> {
+        if budget::poll_proceed(cx).is_pending() {
+            return Poll::Pending;
+        }
         let mut shared = self.shared.borrow_mut();
         if let Some(value) = shared.queue.pop_front() {
+            budget::spend();
             let next = shared.wake_next_sender();
             drop(shared);
             if let Some(next) = next {

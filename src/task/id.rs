@@ -55,6 +55,24 @@ impl TaskId {
         self.slot as usize
     }
 
+    /// A small number, unique among the live tasks of a runtime, reused
+    /// after a task ends: good for indexing a policy's per-task `Vec`. (The
+    /// `block_on` future's index is `u32::MAX`.)
+    pub fn index(self) -> usize {
+        self.slot as usize
+    }
+
+    /// An id made from its parts, for testing a [`Schedule`] policy outside
+    /// a runtime. It names no real task.
+    ///
+    /// [`Schedule`]: crate::scheduler::Schedule
+    pub fn from_parts(index: u32, generation: u32) -> TaskId {
+        TaskId {
+            slot: index,
+            generation,
+        }
+    }
+
     /// The spawn number: `1` for the first task spawned on a runtime. (For
     /// a `block_on` future: which `block_on` call it was.)
     pub fn generation(self) -> u32 {

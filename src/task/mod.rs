@@ -19,11 +19,13 @@
 //! 4. `header.rs` — the thread-safe part of a task, the part a waker reaches.
 //! 5. `join.rs` — `JoinHandle` and `JoinError`, the part you await.
 //! 6. `yield_now.rs` — the smallest leaf future: step aside once.
+//! 7. `budget.rs` — the cooperative budget: ready futures take turns too.
 //!
 //! The task's memory itself (header, future and output in one allocation)
 //! and the hand-built waker that points at it are in `src/waker.rs`: they
 //! are one piece of unsafe-adjacent code, kept in one file.
 
+pub(crate) mod budget;
 mod header;
 mod id;
 mod join;

@@ -29,6 +29,7 @@ pub use interval::{Interval, interval};
 pub use timeout::{Elapsed, timeout, timeout_at};
 
 use crate::reactor::{Reactor, TimerKey};
+use crate::task::budget;
 use std::future::Future;
 use std::pin::Pin;
 use std::rc::{Rc, Weak};
@@ -110,10 +111,19 @@ impl Future for Sleep {
     type Output = ();
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        // A loop over sleeps that are already over never waits: it spends
+        // the task's budget like any other operation that completes at once.
+        if budget::poll_proceed(cx).is_pending() {
+            return Poll::Pending;
+        }
         let reactor = crate::runtime::current_reactor("runloop::time::sleep");
         if let Some((home, key)) = &self.timer {
             if std::ptr::eq(home.as_ptr(), Rc::as_ptr(&reactor)) {
-                return reactor.poll_timer(*key, cx);
+                let fired = reactor.poll_timer(*key, cx);
+                if fired.is_ready() {
+                    budget::spend();
+                }
+                return fired;
             }
             // Registered with another loop: move the timer to this one.
             self.cancel();
@@ -121,6 +131,7 @@ impl Future for Sleep {
         // The loop's clock is never ahead of the real one, so this test can
         // only be late, never early.
         if self.deadline <= reactor.now() {
+            budget::spend();
             return Poll::Ready(());
         }
         let key = reactor.insert_timer(self.deadline, cx.waker().clone());
