@@ -65,6 +65,8 @@ pub mod time;
 
 pub mod future;
 
+pub mod http;
+
 pub use future::{as_completed, join_all, select};
 pub use runtime::{Builder, Runtime, run, spawn, spawn_blocking};
 pub use task::{JoinError, JoinHandle, yield_now};
