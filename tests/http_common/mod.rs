@@ -1,8 +1,25 @@
 //! Shared kit for the `http_*` tests: drive a `ResponseParser` over a wire
 //! image cut into pieces, and record everything it reports, so that tests
-//! can compare runs with `assert_eq!`.
+//! can compare runs with `assert_eq!`; `scripted` servers that write exact
+//! bytes; and a real `site` built on `runloop::http::server`.
 
 #![allow(dead_code)] // each test file uses a different part of the kit
+
+#[path = "../common/mod.rs"]
+pub mod common;
+pub mod scripted;
+pub mod site;
+
+/// Run the future made by `make` on a fresh runtime, on its own thread,
+/// and fail the test if it takes longer than 20 seconds: a bug in a
+/// networked test must fail, not hang.
+pub fn on_loop<T, F>(make: impl FnOnce() -> F + Send + 'static) -> T
+where
+    T: Send + 'static,
+    F: std::future::Future<Output = T> + 'static,
+{
+    common::with_deadline(std::time::Duration::from_secs(20), move || runloop::run(make()))
+}
 
 use runloop::http::{Framing, Headers, Limits, Method, ParseError, ResponseHead, ResponseParser};
 

@@ -99,10 +99,7 @@ impl Request {
     /// a method that is not a token, a user `Content-Length` or
     /// `Transfer-Encoding`, or more than one `Host`.
     pub fn write_head(&self, out: &mut Vec<u8>, connection: Connection) -> Result<Connection, Error> {
-        self.check().map_err(|what| Error::InvalidRequest {
-            url: self.url.to_string(),
-            what,
-        })?;
+        self.validate()?;
         let connection = if !self.headers.contains("connection") {
             connection
         } else if self.headers.has_token("connection", "close") {
@@ -146,6 +143,16 @@ impl Request {
         }
         out.extend_from_slice(b"\r\n");
         Ok(connection)
+    }
+
+    /// Check, without writing anything, what [`write_head`](Self::write_head)
+    /// would refuse. A client calls it before it connects, so a request
+    /// that can never be sent costs no connection.
+    pub fn validate(&self) -> Result<(), Error> {
+        self.check().map_err(|what| Error::InvalidRequest {
+            url: self.url.to_string(),
+            what,
+        })
     }
 
     /// Everything that could make the head unsafe or wrong, checked before
