@@ -160,6 +160,20 @@ fn a_redirect_body_is_discarded_so_its_connection_is_reused() {
     assert_eq!(text.unwrap(), "done");
     assert_eq!(site.stats().requests(), 5);
     assert_eq!(site.stats().connections_accepted(), 1);
+
+    // A body that arrives after the head must be read (and dropped) too.
+    let server = Scripted::same(vec![
+        Step::Read,
+        send("HTTP/1.1 302 Found\r\nLocation: /next\r\nContent-Length: 5\r\n\r\n"),
+        Step::Pause(std::time::Duration::from_millis(30)),
+        send("moved"),
+        Step::Read,
+        ok("arrived"),
+    ]);
+    let url = server.url("/");
+    let text = on_loop(move || async move { Client::new().get(&url).await.map(|r| r.text().into_owned()) });
+    assert_eq!(text.unwrap(), "arrived");
+    assert_eq!(server.accepted(), 1);
 }
 
 #[test]

@@ -7,6 +7,7 @@ mod http_common;
 
 use std::time::{Duration, Instant};
 
+use http_common::scripted::{Scripted, Step, send};
 use http_common::{on_loop, site};
 use runloop::http::{Client, Error, Url};
 
@@ -26,6 +27,28 @@ fn concurrent_requests_beyond_the_bound_wait_for_a_connection() {
     assert!(statuses.iter().all(|status| matches!(status, Ok(200))), "{statuses:?}");
     assert_eq!(site.stats().connections_accepted(), 2);
     assert_eq!(site.stats().requests(), 10);
+}
+
+#[test]
+fn the_slot_of_a_closed_connection_passes_to_the_next_in_line() {
+    // Every response closes its connection, so each waiter is served by a
+    // lease being dropped, not by a connection coming back.
+    let server = Scripted::same(vec![
+        Step::Read,
+        send("HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 2\r\n\r\nok"),
+    ]);
+    let url = server.url("/");
+    let statuses = on_loop(move || async move {
+        let client = Client::builder().max_connections_per_host(1).build();
+        let requests = (0..5).map(|_| client.get(&url));
+        runloop::join_all(requests)
+            .await
+            .into_iter()
+            .map(|r| r.map(|r| r.status).ok())
+            .collect::<Vec<_>>()
+    });
+    assert_eq!(statuses, [Some(200); 5]);
+    assert_eq!(server.accepted(), 5);
 }
 
 #[test]

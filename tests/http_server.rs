@@ -99,6 +99,26 @@ fn malformed_requests_get_400_and_the_connection_closes() {
 }
 
 #[test]
+fn a_client_still_sending_when_refused_can_finish_and_read_the_answer() {
+    // The client is still sending its (too large) head when the server
+    // answers 431. Closing at once would make the kernel reset the
+    // connection under the client's next write, so a client that writes
+    // its whole request before reading would never see the answer. The
+    // lingering close keeps reading (and discarding) a while.
+    let server = echo_server();
+    let mut stream = TcpStream::connect(server.local_addr()).unwrap();
+    stream.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    stream.write_all(b"GET / HTTP/1.1\r\nHost: a\r\nX-Big: ").unwrap();
+    for piece in 0..40 {
+        let sent = stream.write_all(&[b'b'; 4096]);
+        assert!(sent.is_ok(), "write {piece} failed: {sent:?}");
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    let text = read_to_close(&mut stream);
+    assert!(text.starts_with("HTTP/1.1 431 "), "{text:?}");
+}
+
+#[test]
 fn a_chunked_request_body_gets_501() {
     let server = echo_server();
     let text = exchange(

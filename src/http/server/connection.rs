@@ -27,12 +27,14 @@
 //! * **Keep-alive only when both sides allow it**: the request asked for it
 //!   (RFC 9112 §9.3), and the response was written in full with a framing
 //!   that ends on its own (not a body that runs until close).
-//! * **Lingering close after an error.** Closing a socket with unread bytes
-//!   in its receive buffer makes the kernel send a reset, which can destroy
-//!   the error response before the client reads it. So after an error
-//!   response we shut down our sending side and read (and discard) what
-//!   the client is still sending, briefly, before closing: what Apache and
-//!   nginx call a lingering close.
+//! * **Lingering close after an error.** Closing a socket with unread
+//!   bytes in its receive buffer makes the kernel answer with a reset. A
+//!   client still sending its request (a head too large, say) then fails
+//!   on its next write and may never read our answer; on some systems the
+//!   reset also discards an answer that arrived but was not read yet. So
+//!   after an error response we shut down our sending side and read (and
+//!   discard) what the client is still sending, for a while, before
+//!   closing: what Apache and nginx call a lingering close.
 
 use std::future::Future;
 use std::io;
