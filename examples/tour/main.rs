@@ -5,6 +5,9 @@
 //! (or `RUST_LOG=runloop::reactor=trace`) to watch the loop's own log.
 
 mod generators;
+mod http;
+#[path = "../support/local_server.rs"]
+mod local_server;
 mod offload;
 mod spawn_and_join;
 mod tcp_echo;
@@ -27,6 +30,11 @@ fn main() {
         7,
         "CPU-bound work on the pool: threads without a GIL",
         offload::cpu_bound,
+    );
+    chapter(
+        8,
+        "HTTP/1.1 by hand: a server, a pooled client, a streamed download",
+        http::run,
     );
     println!("The tour took {:.2?}.", start.elapsed());
 }
