@@ -31,7 +31,11 @@ fn main() {
             }
         };
         let local = listener.local_addr().expect("a bound listener has an address");
-        println!("listening on http://{local}/  (port {}, pid {})", local.port(), std::process::id());
+        println!(
+            "listening on http://{local}/  (port {}, pid {})",
+            local.port(),
+            std::process::id()
+        );
         println!("endpoints: /delay/{{ms}}  /bytes/{{n}}  /chunked/{{n}}?pause={{ms}}  /status/{{code}}");
         if let Err(error) = Server::new(local_server::route).serve(listener).await {
             eprintln!("http_server: {error}");

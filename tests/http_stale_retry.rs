@@ -59,6 +59,35 @@ fn a_reset_pooled_connection_is_retried_too() {
 }
 
 #[test]
+fn a_408_written_to_an_idle_connection_is_a_stale_connection_too() {
+    let server = Scripted::start(|connection| match connection {
+        0 => vec![
+            Step::Read,
+            ok("one"),
+            Step::Pause(Duration::from_millis(20)),
+            send("HTTP/1.1 408 Request Timeout\r\nConnection: close\r\nContent-Length: 0\r\n\r\n"),
+            Step::Close,
+        ],
+        _ => vec![Step::Read, ok("two")],
+    });
+    let (first, second) = two_requests(server.url("/"), Method::Get);
+    assert_eq!((first.unwrap(), second.unwrap()), ("one".into(), "two".into()));
+    assert_eq!(server.accepted(), 2);
+}
+
+#[test]
+fn a_408_on_a_fresh_connection_is_an_answer() {
+    let server = Scripted::same(vec![
+        Step::Read,
+        send("HTTP/1.1 408 Request Timeout\r\nConnection: close\r\nContent-Length: 0\r\n\r\n"),
+    ]);
+    let url = server.url("/");
+    let status = on_loop(move || async move { Client::new().get(&url).await.map(|r| r.status) });
+    assert_eq!(status.ok(), Some(408));
+    assert_eq!(server.accepted(), 1);
+}
+
+#[test]
 fn if_the_fresh_connection_fails_the_same_way_the_error_says_so() {
     let server = Scripted::start(|connection| match connection {
         0 => vec![Step::Read, ok("first"), Step::Close],

@@ -44,8 +44,10 @@
 //! response (it is a reused one), the method is idempotent (RFC 9110
 //! §9.2.2: repeating it is harmless), and the server sent *nothing* back
 //! ([`ResponseParser::is_started`]): then the server cannot have acted on
-//! the request. The lease comes back with the failure, so the retry opens
-//! its fresh connection in the same slot.
+//! the request. A `408 Request Timeout` on a reused connection counts as
+//! nothing: some servers write one to an idle connection before closing
+//! it. The lease comes back with the failure, so the retry opens its fresh
+//! connection in the same slot.
 
 use std::io;
 
@@ -137,7 +139,24 @@ impl Exchange {
             retry: None,
         };
         match exchange.send_and_read_head(body).await {
-            Ok(head) => Ok((exchange, head)),
+            Ok(head) if head.status == 408 && exchange.may_retry => {
+                // Some servers announce an idle-timeout close with a 408
+                // written to the idle connection; it answers no request of
+                // ours. Retry like any other stale connection (Go's
+                // net/http does the same).
+                let error = exchange.io_error(io::Error::new(
+                    io::ErrorKind::ConnectionAborted,
+                    "the server timed out the idle connection (408 Request Timeout)",
+                ));
+                let closed = exchange.retry.take();
+                let retry = closed.or_else(|| exchange.conn.take().map(Conn::into_lease));
+                Err(Failure { error, retry })
+            }
+            Ok(head) => {
+                exchange.may_retry = false; // answered: from here on, never again
+                exchange.retry = None;
+                Ok((exchange, head))
+            }
             Err(error) => Err(Failure {
                 error,
                 retry: exchange.retry.take(),
@@ -235,13 +254,19 @@ impl Exchange {
         conn.served += 1;
         let reusable = self.parser.is_reusable() && self.asked == Connection::KeepAlive;
         if reusable && !bytes_left_over {
-            pool::checkin(conn);
-        } else if bytes_left_over {
+            return pool::checkin(conn);
+        }
+        if bytes_left_over {
             log::debug!(
                 target: "runloop::http::pool",
                 "{} sent bytes after the end of its response; closing the connection",
                 self.url
             );
+        }
+        if self.may_retry {
+            // Still reading the head: `start` may want this slot back, for
+            // a 408 the server wrote to the idle connection.
+            self.retry = Some(conn.into_lease());
         }
     }
 
