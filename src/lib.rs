@@ -3,7 +3,7 @@
 //! A single-threaded async runtime in the spirit of Python's asyncio, built
 //! by hand on top of [mio](https://docs.rs/mio) so that every part of an
 //! event loop is there to read: tasks, wakers, a run queue, a reactor,
-//! timers and sockets.
+//! timers and sockets; and on top of them an HTTP/1.1 client and server.
 //!
 //! ```
 //! use std::time::Duration;
@@ -39,6 +39,9 @@
 //! 8. [`time`] — `sleep`, `timeout`, `interval`.
 //! 9. [`net`] — `TcpListener` and `TcpStream`.
 //! 10. [`future`] — `join_all` (`gather`), `as_completed`, `select`.
+//! 11. [`http`] — HTTP/1.1: the sans-IO protocol core (`http/proto/`), then
+//!     the async client and its keep-alive pool (aiohttp's `ClientSession`),
+//!     the blocking client (`urlopen`) and a small server.
 //!
 //! `DESIGN.md` at the top of the repository walks through the same files
 //! with pictures.

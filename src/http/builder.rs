@@ -12,10 +12,12 @@
 //! connect)`, `TCPConnector(limit_per_host, keepalive_timeout)` and
 //! `requests.Session.max_redirects`.
 //!
-//! The defaults follow aiohttp: a 5-minute total timeout, at most 100
-//! connections per host, idle connections closed after 15 seconds, at most
-//! 10 redirects. aiohttp has no connect timeout by default; we use 10
-//! seconds, so an unreachable host fails in a reasonable time.
+//! The defaults follow aiohttp where it has one: a 5-minute total timeout,
+//! idle connections closed after 15 seconds, at most 10 redirects, at most
+//! 100 connections (aiohttp counts its 100 over all hosts and sets no
+//! per-host limit; we count per host). aiohttp has no connect timeout by
+//! default; we use 10 seconds, so an unreachable host fails in reasonable
+//! time.
 
 use std::time::Duration;
 
@@ -91,7 +93,7 @@ impl ClientBuilder {
     }
 
     /// How many connections to one `host:port` may be open at once, idle
-    /// ones included (default 100, aiohttp's `limit_per_host`). Requests
+    /// ones included (default 100; aiohttp's `limit_per_host`). Requests
     /// beyond it wait, in order, for a connection to come free. At least 1.
     #[doc(alias = "limit_per_host")]
     pub fn max_connections_per_host(mut self, max: usize) -> Self {
