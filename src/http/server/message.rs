@@ -91,6 +91,7 @@ impl Request {
 /// assert_eq!(response.status, 404);
 /// # Ok::<(), runloop::http::InvalidInput>(())
 /// ```
+#[doc(alias = "web.Response")]
 #[derive(Debug)]
 pub struct Response {
     /// The status code. A handler may not answer with 1xx (interim)

@@ -59,6 +59,8 @@ use crate::net::TcpListener;
 use crate::sync::oneshot;
 
 /// Serve `handler` on `listener` with the default settings; see [`Server`].
+#[doc(alias = "start_server")]
+#[doc(alias = "run_app")]
 pub async fn serve<H, F>(listener: TcpListener, handler: H) -> io::Result<()>
 where
     H: Fn(Request) -> F + 'static,
@@ -68,6 +70,7 @@ where
 }
 
 /// A handler and the settings to serve it with.
+#[doc(alias = "web.Application")]
 pub struct Server<H> {
     handler: H,
     settings: Settings,
