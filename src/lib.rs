@@ -3,7 +3,7 @@
 //! A single-threaded async runtime in the spirit of Python's asyncio, built
 //! by hand on top of [mio](https://docs.rs/mio) so that every part of an
 //! event loop is there to read: tasks, wakers, a run queue, a reactor,
-//! timers and sockets.
+//! timers and sockets; and on top of them an HTTP/1.1 client and server.
 //!
 //! ```
 //! use std::time::Duration;
@@ -41,6 +41,9 @@
 //! 9. [`time`] — `sleep`, `timeout`, `interval`.
 //! 10. [`net`] — `TcpListener` and `TcpStream`.
 //! 11. [`future`] — `join_all` (`gather`), `as_completed`, `select`.
+//! 12. [`http`] — HTTP/1.1: the sans-IO protocol core (`http/proto/`), then
+//!     the async client and its keep-alive pool (aiohttp's `ClientSession`),
+//!     the blocking client (`urlopen`) and a small server.
 //!
 //! `DESIGN.md` at the top of the repository walks through the same files
 //! with pictures.
@@ -68,6 +71,8 @@ pub mod net;
 pub mod time;
 
 pub mod future;
+
+pub mod http;
 
 pub use future::{as_completed, join_all, select};
 pub use runtime::{Builder, Runtime, TaskBuilder, run, spawn, spawn_blocking, stats};

@@ -1,9 +1,15 @@
 //! The study notes' experiment, in Rust: fetch slow URLs three ways and
 //! compare. Shared by `examples/offload.rs` and the tour.
+//!
+//! The three ways are the notes' three: `runloop::http::blocking::get`
+//! (our `urlopen`) called inside coroutines, the same call through
+//! `spawn_blocking` (`run_in_executor`), and the async `runloop::http`
+//! client (aiohttp's `ClientSession`). The server is `runloop::http::server`
+//! on its own thread and runtime, because mode (a) blocks the client's loop
+//! on purpose and must not block the server with it.
 
-use super::delay_server;
-use super::mini_http::{async_get, blocking_get};
-use std::net::SocketAddr;
+use super::local_server;
+use runloop::http::{Client, blocking};
 use std::time::{Duration, Instant};
 
 /// How one request went.
@@ -15,30 +21,30 @@ struct Fetch {
 /// Runs the three modes against a fresh delay server, with one request per
 /// entry of `delays` (in milliseconds), issued in that order.
 pub fn run(delays: &[u64]) {
-    let addr = delay_server::start();
+    let site = local_server::start();
     let sum: u64 = delays.iter().sum();
     let max = delays.iter().copied().max().unwrap_or(0);
     println!("A local server answers /delay/N after N ms. Requests, in this order: {delays:?} ms");
     println!("(sum of delays {sum} ms, longest {max} ms)\n");
 
     mode(
-        "(a) blocking GET called directly inside coroutines",
+        "(a) blocking GET (http::blocking::get, our urlopen) called directly inside coroutines",
         delays,
-        addr,
+        &site,
         Way::BlockingInline,
         "the loop is stuck inside each call, so the requests run one after another: total = sum",
     );
     mode(
         "(b) the same blocking GET through spawn_blocking (run_in_executor)",
         delays,
-        addr,
+        &site,
         Way::ThreadPool,
         "each call runs on a pool thread; the loop only waits: total = longest, fastest first",
     );
     mode(
-        "(c) non-blocking GET on runloop::net",
+        "(c) non-blocking GET: runloop::http::Client, one session for all six",
         delays,
-        addr,
+        &site,
         Way::NonBlocking,
         "one thread, no pool: the sockets wait in epoll side by side: total = longest",
     );
@@ -51,26 +57,29 @@ enum Way {
     NonBlocking,
 }
 
-fn mode(title: &str, delays: &[u64], addr: SocketAddr, way: Way, lesson: &str) {
+fn mode(title: &str, delays: &[u64], site: &runloop::http::server::ServerThread, way: Way, lesson: &str) {
     println!("{title}");
     let runtime = runloop::Runtime::builder().timeline(true).build().expect("a runtime");
+    let client = Client::new();
     let start = Instant::now();
     let finished: Vec<Fetch> = runtime.block_on(async {
         // One task per request, named, so the timeline shows one lane each.
         let tasks = delays.iter().map(|&delay| {
             let path = format!("/delay/{delay}");
+            let url = site.url(&path);
+            let client = client.clone();
             runloop::TaskBuilder::new()
                 .name(format!("GET {path}"))
                 .spawn(async move {
                     let begun = Instant::now();
-                    let body = match way {
-                        Way::BlockingInline => blocking_get(addr, &path),
-                        Way::ThreadPool => runloop::spawn_blocking(move || blocking_get(addr, &path))
+                    let response = match way {
+                        Way::BlockingInline => blocking::get(&url),
+                        Way::ThreadPool => runloop::spawn_blocking(move || blocking::get(&url))
                             .await
                             .expect("the pool job ran"),
-                        Way::NonBlocking => async_get(addr, &path).await,
+                        Way::NonBlocking => client.get(&url).await,
                     };
-                    body.expect("the local server answers");
+                    response.expect("the local server answers");
                     Fetch {
                         delay,
                         took: begun.elapsed(),

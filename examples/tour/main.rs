@@ -5,6 +5,9 @@
 //! (or `RUST_LOG=runloop::reactor=trace`) to watch the loop's own log.
 
 mod generators;
+mod http;
+#[path = "../support/local_server.rs"]
+mod local_server;
 mod offload;
 mod pictures;
 mod spawn_and_join;
@@ -33,6 +36,11 @@ fn main() {
         8,
         "Seeing the loop: the notes' pictures, drawn from real runs",
         pictures::run,
+    );
+    chapter(
+        9,
+        "HTTP/1.1 by hand: a server, a pooled client, a streamed download",
+        http::run,
     );
     println!("The tour took {:.2?}.", start.elapsed());
 }

@@ -1,9 +1,6 @@
 //! Chapter: the notes' offload experiment, I/O-bound and CPU-bound.
 
-#[path = "../support/delay_server.rs"]
-mod delay_server;
-#[path = "../support/mini_http.rs"]
-mod mini_http;
+use crate::local_server; // offload_experiment reaches it as `super::local_server`
 #[path = "../support/offload_experiment.rs"]
 mod offload_experiment;
 

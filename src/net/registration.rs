@@ -80,6 +80,14 @@ impl<S: Source> Registered<S> {
         }
     }
 
+    /// Records that a stream read came back short: the receive buffer is
+    /// drained (see `IoSlots::clear_readable`).
+    pub(crate) fn clear_readable(&self) {
+        if let Some(reactor) = self.reactor.upgrade() {
+            reactor.clear_readable(self.key);
+        }
+    }
+
     /// Runs the non-blocking `operation` once readiness allows, and again
     /// after each `WouldBlock`, until it gives a result or we must wait. Each
     /// completed operation spends one unit of the task's budget.

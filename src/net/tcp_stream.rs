@@ -116,7 +116,18 @@ impl TcpStream {
     }
 
     fn poll_read_shared(&self, cx: &mut Context<'_>, buf: &mut [u8]) -> Poll<io::Result<usize>> {
-        self.io.poll_io(Direction::Read, cx, |mut stream| stream.read(buf))
+        let wanted = buf.len();
+        let read = self.io.poll_io(Direction::Read, cx, |mut stream| stream.read(buf));
+        // A short read emptied the socket's receive buffer, so the next read
+        // would only say WouldBlock: skip that system call. A keep-alive
+        // HTTP request then costs a write, the shared epoll_wait and a read.
+        if let Poll::Ready(Ok(got)) = read
+            && got > 0
+            && got < wanted
+        {
+            self.io.clear_readable();
+        }
+        read
     }
 
     fn poll_write_shared(&self, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {

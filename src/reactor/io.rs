@@ -205,4 +205,16 @@ impl IoSlots {
             slot.readiness &= !direction.mask();
         }
     }
+
+    /// A stream read returned less than it asked for, so the kernel's
+    /// receive buffer is empty: forget `READABLE` now instead of paying a
+    /// read that can only say `WouldBlock`. Data arriving after that read
+    /// raises a new edge, since it is new. `READ_CLOSED` and `ERROR` stay:
+    /// their edges have come and will not come again, and an end-of-stream
+    /// queued behind the data is still to be read. (tokio does the same.)
+    pub(crate) fn clear_readable(&mut self, key: IoKey) {
+        if let Some(slot) = self.get_mut(key) {
+            slot.readiness &= !READABLE;
+        }
+    }
 }

@@ -161,6 +161,10 @@ impl Reactor {
         self.io.borrow_mut().clear_ready(key, direction);
     }
 
+    pub(crate) fn clear_readable(&self, key: IoKey) {
+        self.io.borrow_mut().clear_readable(key);
+    }
+
     // ----- timers ------------------------------------------------------
 
     pub(crate) fn insert_timer(&self, deadline: Instant, waker: Waker) -> TimerKey {
