@@ -27,9 +27,10 @@
 //!    wake goes (`mailbox.rs`), its `JoinHandle`, and `yield_now`.
 //! 2. `waker.rs` — the task's single allocation and the hand-built
 //!    `RawWakerVTable` that points at it. The only file with `unsafe`.
-//! 3. [`scheduler`] — the `Schedule` seam and the default `Fifo` policy.
+//! 3. [`scheduler`] — the `Schedule` seam, the `Fifo`, `LifoSlot` and
+//!    `Priority` policies, and the conformance suite any policy can run.
 //! 4. `reactor/` — mio's `Poll`, socket readiness with generation-checked
-//!    tokens, and the timer heap.
+//!    tokens, and the timer queue (a seam, with a binary heap by default).
 //! 5. [`observe`] — counters, hooks, and the recording behind the ASCII
 //!    timeline and the trace file.
 //! 6. [`sync`] — `oneshot` (any thread) and a bounded `channel` (asyncio's

@@ -128,3 +128,36 @@ fn read_exact_and_read_to_end_and_socket_options() {
         assert_eq!(error.kind(), std::io::ErrorKind::UnexpectedEof);
     });
 }
+
+#[test]
+fn a_connection_can_move_to_a_loop_on_another_thread() {
+    let echoed = with_deadline(Duration::from_secs(20), || {
+        let (handoff, arrivals) = std::sync::mpsc::channel::<std::net::TcpStream>();
+        // The worker loop adopts connections from the acceptor and echoes.
+        let worker = std::thread::spawn(move || {
+            runloop::run(async move {
+                let stream = arrivals.recv().unwrap();
+                let stream = TcpStream::from_std(stream).unwrap();
+                echo(stream).await.unwrap()
+            })
+        });
+        runloop::run(async move {
+            let mut listener = TcpListener::bind("127.0.0.1:0").unwrap();
+            let addr = listener.local_addr().unwrap();
+            let client = runloop::spawn(async move {
+                let mut stream = TcpStream::connect(addr).await.unwrap();
+                stream.write_all(b"moved across threads").await.unwrap();
+                stream.shutdown(std::net::Shutdown::Write).unwrap();
+                let mut back = Vec::new();
+                stream.read_to_end(&mut back).await.unwrap();
+                back
+            });
+            let (accepted, _) = listener.accept().await.unwrap();
+            handoff.send(accepted.into_std()).unwrap();
+            let back = client.await.unwrap();
+            assert_eq!(worker.join().unwrap(), back.len());
+            back
+        })
+    });
+    assert_eq!(echoed, b"moved across threads");
+}

@@ -28,7 +28,8 @@ use std::rc::{Rc, Weak};
 use std::task::{Context, Poll};
 
 pub(crate) struct Registered<S: Source> {
-    source: S,
+    /// Always `Some` until `into_source` takes it out.
+    source: Option<S>,
     key: IoKey,
     reactor: Weak<Reactor>,
 }
@@ -40,10 +41,20 @@ impl<S: Source> Registered<S> {
         let reactor = crate::runtime::current_reactor(what);
         let key = reactor.register(&mut source)?;
         Ok(Registered {
-            source,
+            source: Some(source),
             key,
             reactor: Rc::downgrade(&reactor),
         })
+    }
+
+    /// Deregisters the socket and hands it back, to move it to another
+    /// runtime (through `std`).
+    pub(crate) fn into_source(mut self) -> S {
+        let mut source = self.source.take().expect("a registered source is present");
+        if let Some(reactor) = self.reactor.upgrade() {
+            reactor.deregister(&mut source, self.key);
+        }
+        source
     }
 
     /// This socket's reactor, if it is the one running on this thread.
@@ -61,7 +72,7 @@ impl<S: Source> Registered<S> {
     }
 
     pub(crate) fn source(&self) -> &S {
-        &self.source
+        self.source.as_ref().expect("a registered source is present")
     }
 
     /// `Ready` when an operation in `direction` may not block (or when the
@@ -106,7 +117,7 @@ impl<S: Source> Registered<S> {
                 Poll::Ready(Err(error)) => return Poll::Ready(Err(error)),
                 Poll::Ready(Ok(())) => {}
             }
-            match operation(&self.source) {
+            match operation(self.source()) {
                 Err(error) if error.kind() == io::ErrorKind::WouldBlock => self.clear_ready(direction),
                 Err(error) if error.kind() == io::ErrorKind::Interrupted => {}
                 result => {
@@ -120,8 +131,8 @@ impl<S: Source> Registered<S> {
 
 impl<S: Source> Drop for Registered<S> {
     fn drop(&mut self) {
-        if let Some(reactor) = self.reactor.upgrade() {
-            reactor.deregister(&mut self.source, self.key);
+        if let (Some(reactor), Some(source)) = (self.reactor.upgrade(), self.source.as_mut()) {
+            reactor.deregister(source, self.key);
         }
     }
 }

@@ -82,6 +82,15 @@ impl TcpStream {
         TcpStream::from_mio(mio::net::TcpStream::from_std(stream))
     }
 
+    /// Gives the connection back as a `std::net::TcpStream` (still in
+    /// non-blocking mode), deregistered from this runtime: the way to hand
+    /// a connection to a loop on another thread, which adopts it with
+    /// [`TcpStream::from_std`]. (Readiness already seen by this runtime is
+    /// forgotten; the new loop starts fresh, which is safe.)
+    pub fn into_std(self) -> std::net::TcpStream {
+        std::net::TcpStream::from(self.io.into_source())
+    }
+
     /// Borrows a reading half and a writing half, to read and write from
     /// the same task at once (for example with `select`).
     pub fn split(&mut self) -> (ReadHalf<'_>, WriteHalf<'_>) {

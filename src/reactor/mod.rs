@@ -7,7 +7,8 @@
 //!
 //! - socket readiness events wake the tasks waiting on those sockets
 //!   (`io.rs`);
-//! - expired deadlines wake the tasks sleeping on them (`timers.rs`);
+//! - expired deadlines wake the tasks sleeping on them (a [`TimerQueue`],
+//!   `timer_queue.rs`; by default the heap in `timer_heap.rs`);
 //! - the doorbell (a `mio::Waker`) says another thread posted wakes in the
 //!   runtime's inbox.
 //!
@@ -23,10 +24,12 @@
 //! safely call back into the reactor.
 
 mod io;
-mod timers;
+mod timer_heap;
+mod timer_queue;
 
 pub(crate) use io::{Direction, IoKey};
-pub(crate) use timers::TimerKey;
+pub use timer_heap::TimerHeap;
+pub use timer_queue::{TimerKey, TimerQueue};
 
 use io::IoSlots;
 use mio::event::Source;
@@ -35,7 +38,6 @@ use std::cell::{Cell, RefCell};
 use std::io as stdio;
 use std::task::{Context, Waker};
 use std::time::{Duration, Instant};
-use timers::Timers;
 
 const LOG: &str = "runloop::reactor";
 
@@ -58,7 +60,7 @@ pub(crate) struct Reactor {
     poll: RefCell<Poll>,
     events: RefCell<Events>,
     io: RefCell<IoSlots>,
-    timers: RefCell<Timers>,
+    timers: RefCell<Box<dyn TimerQueue>>,
     /// The time read right after the last wait. Never later than the real
     /// time, so "deadline ≤ now" is a safe test for "has expired".
     now: Cell<Instant>,
@@ -67,12 +69,12 @@ pub(crate) struct Reactor {
 }
 
 impl Reactor {
-    pub(crate) fn new(poll: Poll, event_capacity: usize) -> Reactor {
+    pub(crate) fn new(poll: Poll, event_capacity: usize, timers: Box<dyn TimerQueue>) -> Reactor {
         Reactor {
             poll: RefCell::new(poll),
             events: RefCell::new(Events::with_capacity(event_capacity)),
             io: RefCell::default(),
-            timers: RefCell::default(),
+            timers: RefCell::new(timers),
             now: Cell::new(Instant::now()),
             to_wake: RefCell::default(),
         }

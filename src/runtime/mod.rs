@@ -27,7 +27,7 @@ mod tasks;
 
 use crate::blocking::{self, DEFAULT_KEEP_ALIVE, Pool};
 use crate::observe::{Hooks, ObserveConfig, Observer, Stats, Timeline};
-use crate::reactor::{DOORBELL, Reactor};
+use crate::reactor::{DOORBELL, Reactor, TimerHeap, TimerQueue};
 use crate::scheduler::{Fifo, Schedule, SpawnInfo};
 use crate::task::JoinHandle;
 use crate::task::mailbox::Remote;
@@ -187,6 +187,7 @@ impl fmt::Debug for Runtime {
 /// ```
 pub struct Builder {
     scheduler: Box<dyn Schedule>,
+    timer_queue: Box<dyn TimerQueue>,
     polls_per_turn: usize,
     event_capacity: usize,
     max_blocking_threads: usize,
@@ -201,6 +202,7 @@ impl Builder {
     pub fn new() -> Builder {
         Builder {
             scheduler: Box::new(Fifo::new()),
+            timer_queue: Box::new(TimerHeap::new()),
             polls_per_turn: 128,
             event_capacity: 1024,
             max_blocking_threads: blocking::default_max_threads(),
@@ -213,6 +215,15 @@ impl Builder {
     /// The run-queue policy. See [`crate::scheduler`].
     pub fn scheduler(mut self, scheduler: impl Schedule + 'static) -> Builder {
         self.scheduler = Box::new(scheduler);
+        self
+    }
+
+    /// Where the reactor keeps its deadlines; the default is a binary heap
+    /// ([`TimerHeap`]). See
+    /// [`TimerQueue`] for the contract and
+    /// [`time::conformance`](crate::time::conformance) for the checks.
+    pub fn timer_queue(mut self, timers: impl TimerQueue + 'static) -> Builder {
+        self.timer_queue = Box::new(timers);
         self
     }
 
@@ -276,7 +287,7 @@ impl Builder {
     pub fn build(self) -> io::Result<Runtime> {
         let poll = mio::Poll::new()?;
         let doorbell = mio::Waker::new(poll.registry(), DOORBELL)?;
-        let reactor = Reactor::new(poll, self.event_capacity);
+        let reactor = Reactor::new(poll, self.event_capacity, self.timer_queue);
         let remote = Arc::new(Remote::new(doorbell));
         let observer = Observer::new(self.observe, Instant::now());
         let pool = Pool::new(self.max_blocking_threads, self.blocking_keep_alive, observer.job_log());
@@ -307,6 +318,7 @@ impl fmt::Debug for Builder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Builder")
             .field("scheduler", &self.scheduler.name())
+            .field("timer_queue", &self.timer_queue.name())
             .field("polls_per_turn", &self.polls_per_turn)
             .field("coop_budget", &self.coop_budget)
             .field("max_blocking_threads", &self.max_blocking_threads)

@@ -8,7 +8,9 @@
 //! deadline, fires the timer, and the task runs again.
 //!
 //! Files: this one ([`sleep`], [`sleep_until`], [`Sleep`]), `timeout.rs`
-//! ([`timeout`], asyncio's `wait_for`) and `interval.rs` ([`interval`]).
+//! ([`timeout`], asyncio's `wait_for`), `interval.rs` ([`interval`]) and
+//! `conformance.rs` (checks for a custom [`TimerQueue`]; the queue itself
+//! lives in the reactor, `src/reactor/timer_queue.rs`).
 //!
 //! Invariants:
 //! - a sleep never ends early: it is ready only once the loop's clock,
@@ -22,13 +24,15 @@
 //!   `Duration::MAX`) is clamped to about 30 years from now instead of
 //!   overflowing.
 
+pub mod conformance;
 mod interval;
 mod timeout;
 
+pub use crate::reactor::{TimerHeap, TimerKey, TimerQueue};
 pub use interval::{Interval, interval};
 pub use timeout::{Elapsed, timeout, timeout_at};
 
-use crate::reactor::{Reactor, TimerKey};
+use crate::reactor::Reactor;
 use crate::task::budget;
 use std::future::Future;
 use std::pin::Pin;

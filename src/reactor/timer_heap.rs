@@ -1,4 +1,4 @@
-//! # Timers: a binary heap of deadlines
+//! # The default timer queue: a binary heap of deadlines
 //!
 //! asyncio keeps `loop._scheduled`, a heap of `TimerHandle`s ordered by
 //! deadline; each turn it sleeps until the earliest one and then moves every
@@ -10,8 +10,8 @@
 //! needs to pick its timeout. Inserting costs O(1) on average (a new deadline
 //! rarely climbs far) and O(log n) at worst; popping costs O(log n). A wheel
 //! makes inserting and cancelling strictly O(1) but rounds deadlines to its
-//! tick and needs care for far-off ones. Replacing this file with a wheel is
-//! one of the exercises.
+//! tick and needs care for far-off ones. Writing a wheel behind the
+//! [`TimerQueue`] trait (`timer_queue.rs`) is one of the exercises.
 //!
 //! Cancelling is cheap: the timer's entry is removed from a slab in O(1) and
 //! its heap item is left behind as a tombstone, recognised by a sequence
@@ -24,18 +24,12 @@
 //! `now` read *after* the wait); timers fire in deadline order, and in
 //! insertion order for equal deadlines (the sequence number breaks ties).
 
+use super::timer_queue::{TimerKey, TimerQueue};
 use slab::Slab;
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 use std::task::{Context, Poll, Waker};
 use std::time::Instant;
-
-/// A registered timer's place in the table.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) struct TimerKey {
-    slot: usize,
-    seq: u64,
-}
 
 struct Entry {
     seq: u64,
@@ -46,8 +40,10 @@ struct Entry {
 /// Heap items sort by deadline, then by sequence number.
 type HeapItem = Reverse<(Instant, u64, usize)>;
 
+/// Timers in a binary heap, cancelled in O(1) with tombstones (see the
+/// module docs). The default [`TimerQueue`].
 #[derive(Default)]
-pub(crate) struct Timers {
+pub struct TimerHeap {
     heap: BinaryHeap<HeapItem>,
     entries: Slab<Entry>,
     next_seq: u64,
@@ -55,80 +51,16 @@ pub(crate) struct Timers {
     tombstones: usize,
 }
 
-impl Timers {
-    /// Registers a timer that wakes `waker` at `deadline`.
-    pub(crate) fn insert(&mut self, deadline: Instant, waker: Waker) -> TimerKey {
-        self.next_seq += 1;
-        let seq = self.next_seq;
-        let slot = self.entries.insert(Entry {
-            seq,
-            fired: false,
-            waker: Some(waker),
-        });
-        self.heap.push(Reverse((deadline, seq, slot)));
-        TimerKey { slot, seq }
-    }
-
-    /// `Ready` once the timer has fired; otherwise remembers the latest waker.
-    pub(crate) fn poll(&mut self, key: TimerKey, cx: &mut Context<'_>) -> Poll<()> {
-        match self.entry_mut(key) {
-            None => Poll::Ready(()),
-            Some(entry) if entry.fired => Poll::Ready(()),
-            Some(entry) => {
-                match &entry.waker {
-                    Some(waker) if waker.will_wake(cx.waker()) => {}
-                    _ => entry.waker = Some(cx.waker().clone()),
-                }
-                Poll::Pending
-            }
-        }
-    }
-
-    /// Forgets a timer, fired or not. O(1): its heap item becomes a tombstone.
-    pub(crate) fn remove(&mut self, key: TimerKey) {
-        let Some(entry) = self.entry_mut(key) else {
-            return;
-        };
-        let fired = entry.fired;
-        self.entries.remove(key.slot);
-        if !fired {
-            self.tombstones += 1;
-            if self.tombstones > self.entries.len().max(64) {
-                self.sweep();
-            }
-        }
-    }
-
-    /// The nearest deadline of a live timer.
-    pub(crate) fn next_deadline(&mut self) -> Option<Instant> {
-        self.drop_surfaced_tombstones();
-        self.heap.peek().map(|Reverse((deadline, _, _))| *deadline)
-    }
-
-    /// Fires every timer whose deadline is at or before `now`, in deadline
-    /// order, collecting their wakers. Returns how many fired.
-    pub(crate) fn fire_expired(&mut self, now: Instant, wake: &mut Vec<Waker>) -> usize {
-        let mut fired = 0;
-        while let Some(Reverse((deadline, seq, slot))) = self.heap.peek().copied() {
-            if deadline > now {
-                break;
-            }
-            self.heap.pop();
-            match self.entries.get_mut(slot).filter(|entry| entry.seq == seq) {
-                Some(entry) => {
-                    log::trace!(target: "runloop::reactor::timers", "timer fired ({:?} late)", now - deadline);
-                    entry.fired = true;
-                    wake.extend(entry.waker.take());
-                    fired += 1;
-                }
-                None => self.tombstones -= 1,
-            }
-        }
-        fired
+impl TimerHeap {
+    /// An empty heap.
+    pub fn new() -> TimerHeap {
+        TimerHeap::default()
     }
 
     fn entry_mut(&mut self, key: TimerKey) -> Option<&mut Entry> {
-        self.entries.get_mut(key.slot).filter(|entry| entry.seq == key.seq)
+        self.entries
+            .get_mut(key.slot)
+            .filter(|entry| entry.seq == key.generation)
     }
 
     fn is_live(&self, seq: u64, slot: usize) -> bool {
@@ -156,5 +88,81 @@ impl Timers {
             .collect();
         self.heap = BinaryHeap::from(live);
         self.tombstones = 0;
+    }
+}
+
+impl TimerQueue for TimerHeap {
+    fn insert(&mut self, deadline: Instant, waker: Waker) -> TimerKey {
+        self.next_seq += 1;
+        let seq = self.next_seq;
+        let slot = self.entries.insert(Entry {
+            seq,
+            fired: false,
+            waker: Some(waker),
+        });
+        self.heap.push(Reverse((deadline, seq, slot)));
+        TimerKey { slot, generation: seq }
+    }
+
+    fn poll(&mut self, key: TimerKey, cx: &mut Context<'_>) -> Poll<()> {
+        match self.entry_mut(key) {
+            None => Poll::Ready(()),
+            Some(entry) if entry.fired => Poll::Ready(()),
+            Some(entry) => {
+                match &entry.waker {
+                    Some(waker) if waker.will_wake(cx.waker()) => {}
+                    _ => entry.waker = Some(cx.waker().clone()),
+                }
+                Poll::Pending
+            }
+        }
+    }
+
+    /// O(1): the heap item becomes a tombstone, swept when they pile up.
+    fn remove(&mut self, key: TimerKey) {
+        let Some(entry) = self.entry_mut(key) else {
+            return;
+        };
+        let fired = entry.fired;
+        self.entries.remove(key.slot);
+        if !fired {
+            self.tombstones += 1;
+            if self.tombstones > self.entries.len().max(64) {
+                self.sweep();
+            }
+        }
+    }
+
+    fn next_deadline(&mut self) -> Option<Instant> {
+        self.drop_surfaced_tombstones();
+        self.heap.peek().map(|Reverse((deadline, _, _))| *deadline)
+    }
+
+    fn fire_expired(&mut self, now: Instant, wake: &mut Vec<Waker>) -> usize {
+        let mut fired = 0;
+        while let Some(Reverse((deadline, seq, slot))) = self.heap.peek().copied() {
+            if deadline > now {
+                break;
+            }
+            self.heap.pop();
+            match self.entries.get_mut(slot).filter(|entry| entry.seq == seq) {
+                Some(entry) => {
+                    log::trace!(target: "runloop::reactor::timers", "timer fired ({:?} late)", now - deadline);
+                    entry.fired = true;
+                    wake.extend(entry.waker.take());
+                    fired += 1;
+                }
+                None => self.tombstones -= 1,
+            }
+        }
+        fired
+    }
+
+    fn len(&self) -> usize {
+        self.heap.len() - self.tombstones
+    }
+
+    fn name(&self) -> &'static str {
+        "binary heap"
     }
 }
