@@ -29,11 +29,14 @@ fn a_detached_result_that_panics_when_dropped_does_not_cost_a_thread() {
     with_deadline(Duration::from_secs(10), || {
         let rt = one_thread();
         let (done_tx, done) = std::sync::mpsc::channel();
+        let (go_tx, go) = std::sync::mpsc::channel::<()>();
         let detached = rt.spawn_blocking(move || {
+            go.recv().unwrap(); // wait until the handle is gone
             let _signal_after_return = DoneOnDrop(done_tx);
             PanicOnDrop // nobody takes it: dropped on the pool thread
         });
         drop(detached);
+        go_tx.send(()).unwrap();
         done.recv().unwrap();
         // The only thread must still be there to run the next job.
         assert_eq!(rt.block_on(async { runloop::spawn_blocking(|| 7).await.unwrap() }), 7);
