@@ -72,3 +72,49 @@ impl XorShift {
         self.0
     }
 }
+
+/// What a [`counting_waker`] has seen: how often it was woken, and (through
+/// `Arc::strong_count`) how many clones of it are still alive somewhere.
+#[derive(Default)]
+pub struct WakeCounter {
+    wakes: std::sync::atomic::AtomicUsize,
+}
+
+impl WakeCounter {
+    /// Wakes so far, by value or by reference.
+    pub fn wakes(&self) -> usize {
+        self.wakes.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// Clones of the waker alive now, not counting the test's own `Arc`.
+    pub fn clones_alive(self: &std::sync::Arc<Self>) -> usize {
+        std::sync::Arc::strong_count(self) - 1
+    }
+}
+
+impl std::task::Wake for WakeCounter {
+    fn wake(self: std::sync::Arc<Self>) {
+        self.wake_by_ref();
+    }
+
+    fn wake_by_ref(self: &std::sync::Arc<Self>) {
+        self.wakes.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+/// A waker that counts its wakes and its live clones, as async-task's tests
+/// do: hand it to the runtime, then check that every clone the runtime made
+/// was dropped again and that it was woken exactly as often as it should.
+pub fn counting_waker() -> (std::sync::Arc<WakeCounter>, std::task::Waker) {
+    let counter = std::sync::Arc::new(WakeCounter::default());
+    let waker = std::task::Waker::from(counter.clone());
+    (counter, waker)
+}
+
+/// Polls `future` once with `waker` instead of the task's own.
+pub fn poll_with<F: std::future::Future + Unpin>(
+    future: &mut F,
+    waker: &std::task::Waker,
+) -> std::task::Poll<F::Output> {
+    std::pin::Pin::new(future).poll(&mut std::task::Context::from_waker(waker))
+}
