@@ -10,6 +10,7 @@
 mod common;
 
 use common::{DropCounter, poll_with, with_deadline};
+use std::any::Any;
 use std::cell::{Cell, RefCell};
 use std::future::{Future, pending, poll_fn};
 use std::rc::Rc;
@@ -291,4 +292,62 @@ fn replace_a_sleeps_waker(first: Waker) -> bool {
             the replaced waker while the reactor's timer RefCell is borrowed; see the branch's report"]
 fn a_waker_dropped_by_the_timer_heap_may_drop_a_sleep() {
     assert!(replace_a_sleeps_waker(Waker::from(Arc::new(ErrandsOnDrop))));
+}
+
+/// Two connected client sockets (and their server ends, to keep them open).
+async fn two_connections() -> (runloop::net::TcpStream, runloop::net::TcpStream, impl Any) {
+    use runloop::net::{TcpListener, TcpStream};
+    let mut listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    let first = TcpStream::connect(addr).await.unwrap();
+    let second = TcpStream::connect(addr).await.unwrap();
+    let server_ends = (listener.accept().await.unwrap(), listener.accept().await.unwrap());
+    (first, second, server_ends)
+}
+
+#[test]
+fn a_waker_replaced_by_the_reactor_may_drop_a_socket() {
+    use runloop::prelude::*;
+    let still_pending = with_deadline(Duration::from_secs(10), || {
+        runloop::run(async {
+            let (mut client, doomed, _server_ends) = two_connections().await;
+            leave_errand(move || drop(doomed));
+            let mut buf = [0u8; 16];
+            let mut read = Box::pin(client.read(&mut buf));
+            let first = Waker::from(Arc::new(ErrandsOnDrop));
+            assert!(
+                read.as_mut()
+                    .poll(&mut std::task::Context::from_waker(&first))
+                    .is_pending()
+            );
+            drop(first); // the reactor holds the last clone
+            // Polled with another waker, the reactor replaces (drops) the
+            // first one, whose destructor drops a socket of the same reactor.
+            poll_fn(|cx| Poll::Ready(read.as_mut().poll(cx).is_pending())).await
+        })
+    });
+    assert!(still_pending);
+}
+
+#[test]
+fn a_socket_dropped_with_its_waiter_may_drop_another_socket() {
+    use runloop::prelude::*;
+    with_deadline(Duration::from_secs(10), || {
+        runloop::run(async {
+            let (mut first, second, _server_ends) = two_connections().await;
+            leave_errand(move || drop(second));
+            let waiter = Waker::from(Arc::new(ErrandsOnDrop));
+            {
+                let mut buf = [0u8; 16];
+                let mut read = Box::pin(first.read(&mut buf));
+                assert!(
+                    read.as_mut()
+                        .poll(&mut std::task::Context::from_waker(&waiter))
+                        .is_pending()
+                );
+            }
+            drop(waiter); // the reactor holds the last clone, in `first`'s slot
+            drop(first); // deregistering drops it: its destructor drops `second`
+        });
+    });
 }

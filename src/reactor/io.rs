@@ -128,12 +128,18 @@ impl IoSlots {
         Ok(IoKey { slot, generation })
     }
 
-    /// Forgets a source. Its pending waiters are dropped, not woken: only the
-    /// owner of the source deregisters it, so nobody else is waiting on it.
-    pub(crate) fn remove(&mut self, key: IoKey) {
-        if self.get_mut(key).is_some() {
-            self.slots.remove(key.slot);
+    /// Forgets a source. Its pending waiters are not woken: only the owner of
+    /// the source deregisters it, so nobody else is waiting on it. They are
+    /// handed back instead of dropped here, because a waker's drop is foreign
+    /// code that may drop another socket: the caller drops them once its
+    /// borrow of this table has ended.
+    #[must_use = "drop the waiters after releasing the borrow of the table"]
+    pub(crate) fn remove(&mut self, key: IoKey) -> [Option<Waker>; 2] {
+        if self.get_mut(key).is_none() {
+            return [None, None];
         }
+        let slot = self.slots.remove(key.slot);
+        [slot.reader, slot.writer]
     }
 
     fn get_mut(&mut self, key: IoKey) -> Option<&mut IoSlot> {
@@ -178,24 +184,33 @@ impl IoSlots {
     /// block; otherwise the task's waker is kept and woken by the next event.
     /// A source that is no longer registered reports ready, so the operation
     /// runs and returns the real error instead of waiting forever.
-    pub(crate) fn poll_ready(&mut self, key: IoKey, direction: Direction, cx: &mut Context<'_>) -> Poll<()> {
+    ///
+    /// A waker this replaces is handed back, not dropped: its drop is foreign
+    /// code (it may drop another socket of this reactor), so the caller drops
+    /// it once its borrow of this table has ended.
+    pub(crate) fn poll_ready(
+        &mut self,
+        key: IoKey,
+        direction: Direction,
+        cx: &mut Context<'_>,
+    ) -> (Poll<()>, Option<Waker>) {
         let Some(slot) = self.get_mut(key) else {
-            return Poll::Ready(());
+            return (Poll::Ready(()), None);
         };
         // Store first, then look: see "The lost-wakeup race" above.
         let waiter = match direction {
             Direction::Read => &mut slot.reader,
             Direction::Write => &mut slot.writer,
         };
-        match waiter {
-            Some(stored) if stored.will_wake(cx.waker()) => {}
-            _ => *waiter = Some(cx.waker().clone()),
-        }
-        if slot.readiness & direction.mask() != 0 {
-            Poll::Ready(())
-        } else {
-            Poll::Pending
-        }
+        let replaced = match waiter {
+            Some(stored) if stored.will_wake(cx.waker()) => None,
+            _ => waiter.replace(cx.waker().clone()),
+        };
+        let ready = match slot.readiness & direction.mask() != 0 {
+            true => Poll::Ready(()),
+            false => Poll::Pending,
+        };
+        (ready, replaced)
     }
 
     /// The kernel said `WouldBlock`: whatever the last event claimed, this

@@ -19,8 +19,11 @@
 //!
 //! Invariants: the reactor's tables are borrowed only inside its own methods
 //! and never while a waker is woken (wakers are collected first and woken
-//! after every borrow is released), so code that runs inside a wake can
-//! safely call back into the reactor.
+//! after every borrow is released) or dropped (a waker replaced by a newer
+//! one, or left behind by a socket that goes away, is handed out of the
+//! table and dropped after the borrow), so code that runs inside a wake or a
+//! waker's destructor can safely call back into the reactor. The timer heap
+//! does not keep the second half yet: see `tests/reentrancy.rs`.
 
 mod io;
 mod timers;
@@ -138,7 +141,7 @@ impl Reactor {
         let key = self.io.borrow_mut().insert()?;
         let interest = Interest::READABLE | Interest::WRITABLE;
         if let Err(error) = self.poll.borrow().registry().register(source, key.token(), interest) {
-            self.io.borrow_mut().remove(key);
+            let _no_waiters_yet = self.io.borrow_mut().remove(key);
             return Err(error);
         }
         log::trace!(target: LOG, "registered {:?}", key.token());
@@ -146,7 +149,8 @@ impl Reactor {
     }
 
     pub(crate) fn deregister(&self, source: &mut impl Source, key: IoKey) {
-        self.io.borrow_mut().remove(key);
+        let waiters = self.io.borrow_mut().remove(key);
+        drop(waiters); // outside the borrow: a waker's drop is foreign code
         // The fd is about to be closed, which removes it from epoll anyway;
         // an error here changes nothing.
         let _ = self.poll.borrow().registry().deregister(source);
@@ -154,7 +158,9 @@ impl Reactor {
     }
 
     pub(crate) fn poll_ready(&self, key: IoKey, direction: Direction, cx: &mut Context<'_>) -> std::task::Poll<()> {
-        self.io.borrow_mut().poll_ready(key, direction, cx)
+        let (ready, replaced) = self.io.borrow_mut().poll_ready(key, direction, cx);
+        drop(replaced); // outside the borrow: a waker's drop is foreign code
+        ready
     }
 
     pub(crate) fn clear_ready(&self, key: IoKey, direction: Direction) {
