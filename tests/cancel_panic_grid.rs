@@ -126,25 +126,6 @@ impl Drop for Scripted {
     }
 }
 
-/// The panics this file causes on purpose are expected: keep them out of
-/// the output, and let any other panic through to the default hook.
-fn quiet_expected_panics() {
-    static ONCE: std::sync::Once = std::sync::Once::new();
-    ONCE.call_once(|| {
-        let default = std::panic::take_hook();
-        std::panic::set_hook(Box::new(move |info| {
-            let message = info
-                .payload()
-                .downcast_ref::<&str>()
-                .copied()
-                .or_else(|| info.payload().downcast_ref::<String>().map(String::as_str));
-            if !message.is_some_and(|message| message.starts_with("grid: ")) {
-                default(info);
-            }
-        }));
-    });
-}
-
 type Shared = Rc<RefCell<Option<runloop::JoinHandle<Output>>>>;
 
 fn abort(handle: &Shared) {
@@ -312,7 +293,8 @@ fn cell(end: End, handle_use: Handle) {
 
 #[test]
 fn every_end_with_every_handle_use_drops_once_and_reports_the_outcome() {
-    quiet_expected_panics();
+    static QUIET: std::sync::Once = std::sync::Once::new();
+    QUIET.call_once(|| common::quiet_expected_panics("grid: "));
     let cells = with_deadline(Duration::from_secs(30), || {
         let mut cells = 0;
         for end in ENDS {
