@@ -41,11 +41,11 @@ use std::task::{Context, Poll, Waker};
 
 /// Readiness bits, as the last events reported them.
 pub(crate) type Readiness = u8;
-const READABLE: Readiness = 0b0_0001;
-const WRITABLE: Readiness = 0b0_0010;
-const READ_CLOSED: Readiness = 0b0_0100;
-const WRITE_CLOSED: Readiness = 0b0_1000;
-const ERROR: Readiness = 0b1_0000;
+pub(crate) const READABLE: Readiness = 0b0_0001;
+pub(crate) const WRITABLE: Readiness = 0b0_0010;
+pub(crate) const READ_CLOSED: Readiness = 0b0_0100;
+pub(crate) const WRITE_CLOSED: Readiness = 0b0_1000;
+pub(crate) const ERROR: Readiness = 0b1_0000;
 
 /// One direction of a socket.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -80,6 +80,11 @@ const SLOT_BITS: u32 = usize::BITS / 2;
 const SLOT_MASK: usize = (1 << SLOT_BITS) - 1;
 
 impl IoKey {
+    /// Where the source lives in the table; reused after it is removed.
+    pub(crate) fn slot(self) -> usize {
+        self.slot
+    }
+
     pub(crate) fn token(self) -> Token {
         Token(self.slot | ((self.generation as usize & SLOT_MASK) << SLOT_BITS))
     }
@@ -148,13 +153,8 @@ impl IoSlots {
             .filter(|slot| slot.generation == key.generation)
     }
 
-    /// Records an event and collects the wakers of the tasks it concerns.
-    /// Events for a slot that has since been reused are ignored.
-    pub(crate) fn dispatch(&mut self, event: &mio::event::Event, wake: &mut Vec<Waker>) {
-        let Some(slot) = self.get_mut(IoKey::from_token(event.token())) else {
-            log::trace!(target: "runloop::reactor::io", "stale event for {:?} ignored", event.token());
-            return;
-        };
+    /// The readiness bits an event from the poller reports.
+    pub(crate) fn readiness_of(event: &mio::event::Event) -> Readiness {
         let mut bits = 0;
         if event.is_readable() {
             bits |= READABLE;
@@ -171,6 +171,17 @@ impl IoSlots {
         if event.is_error() {
             bits |= ERROR;
         }
+        bits
+    }
+
+    /// Records an event (`bits` for `token`) and collects the wakers of the
+    /// tasks it concerns. Events for a slot that has since been reused are
+    /// ignored.
+    pub(crate) fn dispatch(&mut self, token: Token, bits: Readiness, wake: &mut Vec<Waker>) {
+        let Some(slot) = self.get_mut(IoKey::from_token(token)) else {
+            log::trace!(target: "runloop::reactor::io", "stale event for {token:?} ignored");
+            return;
+        };
         slot.readiness |= bits;
         if bits & Direction::Read.mask() != 0 {
             wake.extend(slot.reader.take());

@@ -28,7 +28,7 @@
 mod io;
 mod timers;
 
-pub(crate) use io::{Direction, IoKey};
+pub(crate) use io::{Direction, ERROR, IoKey, READ_CLOSED, READABLE, Readiness, WRITABLE, WRITE_CLOSED};
 pub(crate) use timers::TimerKey;
 
 use io::IoSlots;
@@ -67,6 +67,9 @@ pub(crate) struct Reactor {
     now: Cell<Instant>,
     /// Wakers collected during a harvest, woken once every borrow is released.
     to_wake: RefCell<Vec<Waker>>,
+    /// Events made up by tests (`src/net/fault.rs`), dispatched with the
+    /// next batch as if the poller had reported them.
+    injected: RefCell<Vec<(Token, Readiness)>>,
 }
 
 impl Reactor {
@@ -78,6 +81,7 @@ impl Reactor {
             timers: RefCell::default(),
             now: Cell::new(Instant::now()),
             to_wake: RefCell::default(),
+            injected: RefCell::default(),
         }
     }
 
@@ -87,6 +91,13 @@ impl Reactor {
     pub(crate) fn wait(&self, timeout: Option<Duration>) -> Harvest {
         let mut harvest = Harvest::default();
         let mut to_wake = self.to_wake.take();
+        let injected = self.injected.take();
+        // Injected events are already here: do not sleep before reporting them.
+        let timeout = if injected.is_empty() {
+            timeout
+        } else {
+            Some(Duration::ZERO)
+        };
         {
             let mut events = self.events.borrow_mut();
             if let Err(error) = self.poll.borrow_mut().poll(&mut events, timeout) {
@@ -101,8 +112,12 @@ impl Reactor {
                     harvest.doorbell = true;
                 } else {
                     harvest.io_events += 1;
-                    io.dispatch(event, &mut to_wake);
+                    io.dispatch(event.token(), IoSlots::readiness_of(event), &mut to_wake);
                 }
+            }
+            for (token, bits) in injected {
+                harvest.io_events += 1;
+                io.dispatch(token, bits, &mut to_wake);
             }
         }
         let now = Instant::now();
@@ -169,6 +184,12 @@ impl Reactor {
 
     pub(crate) fn clear_readable(&self, key: IoKey) {
         self.io.borrow_mut().clear_readable(key);
+    }
+
+    /// Queues a made-up event for `token`, reported with the next batch
+    /// (test support: `src/net/fault.rs`).
+    pub(crate) fn inject(&self, token: Token, bits: Readiness) {
+        self.injected.borrow_mut().push((token, bits));
     }
 
     // ----- timers ------------------------------------------------------
