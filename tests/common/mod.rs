@@ -136,3 +136,15 @@ pub fn quiet_expected_panics(prefix: &'static str) {
         }
     }));
 }
+
+/// Returns once the loop has been through its reactor once more, and the
+/// tasks woken there have had their turn. A plain `yield_now` may not
+/// reach the reactor at all: a task that keeps yielding is polled again in
+/// the same run phase, up to `polls_per_turn` times, before the loop waits.
+pub async fn next_turn() {
+    let turns = runloop::stats().reactor_turns;
+    while runloop::stats().reactor_turns == turns {
+        runloop::yield_now().await;
+    }
+    runloop::yield_now().await; // behind the tasks that turn woke
+}
