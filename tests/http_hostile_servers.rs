@@ -1,5 +1,6 @@
 //! Property: against a hostile server — endless headers, a 1 MiB status
-//! line, an endless chunked body, both
+//! line, an endless chunked body, a reset in the middle of a body (an
+//! `IncompleteBody` when its length was announced, like a close), both
 //! `Content-Length` and `Transfer-Encoding`, a chunk size of 17 hex digits
 //! — both clients end within their timeout with the documented error,
 //! never panic, and hold no more memory than the configured limits allow.
@@ -232,6 +233,57 @@ fn an_endless_chunked_body_ends_in_the_body_limit_within_it() {
             _ => 2 * MAX_BODY as usize + OVERHEAD,
         };
         assert!(outcome.peak <= cap, "{client}: held {} bytes, cap {cap}", outcome.peak);
+    }
+}
+
+#[test]
+fn a_reset_in_the_middle_of_a_body_is_an_incomplete_body() {
+    let framed = [
+        (
+            "HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n".to_string(),
+            Some(100_000),
+        ),
+        // 0x1388 = 5000: one chunk, all of it sent, and no last chunk.
+        (
+            "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n1388\r\n".to_string(),
+            None,
+        ),
+    ];
+    for (head, expected) in framed {
+        let server = Scripted::same(vec![
+            Step::Read,
+            Step::Send([head.as_bytes(), &[b'b'; 5000]].concat()),
+            Step::Pause(Duration::from_millis(100)),
+            Step::Reset,
+        ]);
+        for (client, outcome) in every_client(&server, Limits::default()) {
+            match outcome.error {
+                Error::IncompleteBody {
+                    received, expected: e, ..
+                } if e == expected => {
+                    assert_eq!(
+                        received, 5000,
+                        "{client}, {expected:?}: everything before the reset counts"
+                    );
+                }
+                other => panic!("{client}, {expected:?}: expected IncompleteBody, got {other:?}"),
+            }
+            assert!(outcome.took < TIMEOUT, "{client}: took {:?}", outcome.took);
+        }
+    }
+    // A body that runs until close has no end to miss: a reset there
+    // cannot be told from the end, so it stays the I/O error it is.
+    let server = Scripted::same(vec![
+        Step::Read,
+        Step::Send([b"HTTP/1.1 200 OK\r\n\r\n".as_slice(), &[b'b'; 5000]].concat()),
+        Step::Pause(Duration::from_millis(100)),
+        Step::Reset,
+    ]);
+    for (client, outcome) in every_client(&server, Limits::default()) {
+        match outcome.error {
+            Error::Io { source, .. } => assert_eq!(source.kind(), std::io::ErrorKind::ConnectionReset, "{client}"),
+            other => panic!("{client}: expected the reset as an I/O error, got {other:?}"),
+        }
     }
 }
 
