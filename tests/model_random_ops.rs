@@ -30,7 +30,10 @@ use std::sync::mpsc;
 use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 
-const CASES: u64 = 2_000;
+/// 2,000 cases; 200 under valgrind (`common::scaled`).
+fn cases() -> u64 {
+    common::scaled(2_000, 200) as u64
+}
 const OPS_PER_CASE: usize = 60;
 
 /// What the driver and a puppet share.
@@ -373,18 +376,17 @@ fn random_operation_sequences_keep_every_promise_of_the_model() {
     let tally = with_deadline(Duration::from_secs(120), || {
         let remote = Remote::start();
         let mut tally = Tally::default();
-        for seed in 0..CASES {
+        for seed in 0..cases() {
             case(seed, &remote, &mut tally);
         }
         tally
     });
-    eprintln!("{CASES} cases: {tally:?}");
+    let cases = cases() as usize;
+    eprintln!("{cases} cases: {tally:?}");
+    assert!(tally.settles > cases, "the sequences reach their checks: {tally:?}");
+    let enough = cases / 2;
     assert!(
-        tally.settles > CASES as usize,
-        "the sequences reach their checks: {tally:?}"
-    );
-    assert!(
-        tally.awaits > 1000 && tally.sleeps > 1000 && tally.remote_wakes > 1000,
+        tally.awaits > enough && tally.sleeps > enough && tally.remote_wakes > enough,
         "{tally:?}"
     );
 }

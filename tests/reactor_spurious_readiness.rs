@@ -24,8 +24,10 @@ const KINDS: [Injected; 6] = [
     Injected::Everything,
 ];
 
-/// How many times to inject each kind of event.
-const ROUNDS: usize = 500;
+/// How many times to inject each kind of event: 500, or 50 under valgrind.
+fn rounds() -> usize {
+    common::scaled(500, 50)
+}
 
 /// A connected pair on the running loop: (client, server).
 async fn pair() -> (TcpStream, TcpStream) {
@@ -60,7 +62,7 @@ fn a_reader_given_false_readiness_waits_again_then_reads_the_real_bytes() {
                 },
                 polls.clone(),
             ));
-            for _ in 0..ROUNDS {
+            for _ in 0..rounds() {
                 for kind in KINDS {
                     injector.inject(kind);
                     next_turn().await;
@@ -81,7 +83,7 @@ fn a_reader_given_false_readiness_waits_again_then_reads_the_real_bytes() {
     let read_kinds = KINDS
         .iter()
         .filter(|kind| !matches!(kind, Injected::Writable | Injected::WriteClosed));
-    let expected = ROUNDS * read_kinds.count();
+    let expected = rounds() * read_kinds.count();
     assert!(
         polls > expected,
         "the reader was woken {polls} times, expected {expected} + 2"
@@ -105,7 +107,7 @@ fn a_writer_given_false_writability_waits_again_then_writes_every_byte() {
                 polls.clone(),
             ));
             // The writer fills the buffers and waits; lie to it meanwhile.
-            for _ in 0..ROUNDS {
+            for _ in 0..rounds() {
                 for kind in KINDS {
                     injector.inject(kind);
                     next_turn().await;
@@ -135,7 +137,7 @@ fn an_accept_given_false_readiness_waits_again_then_accepts_the_real_connection(
             let addr = listener.local_addr().unwrap();
             let injector = listener.readiness_injector();
             let accepting = runloop::spawn(async move { listener.accept().await.map(|(_, peer)| peer) });
-            for _ in 0..ROUNDS {
+            for _ in 0..rounds() {
                 for kind in KINDS {
                     injector.inject(kind);
                     next_turn().await;

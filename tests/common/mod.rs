@@ -148,3 +148,14 @@ pub async fn next_turn() {
     }
     runloop::yield_now().await; // behind the tasks that turn woke
 }
+
+/// `full`, or `small` when `RUNLOOP_TEST_SMALL` is set: for harnesses that
+/// run the tests tens of times slower, such as valgrind
+/// (`scripts/valgrind.sh` sets it), where the heavy tests would only
+/// repeat at great length what their first rounds already showed.
+pub fn scaled(full: usize, small: usize) -> usize {
+    match std::env::var_os("RUNLOOP_TEST_SMALL") {
+        Some(_) => small,
+        None => full,
+    }
+}
