@@ -6,6 +6,7 @@ use common::DropCounter;
 use std::cell::{Cell, RefCell};
 use std::future::{pending, poll_fn};
 use std::rc::Rc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Weak};
 use std::task::{Poll, Waker};
 
@@ -190,4 +191,132 @@ fn teardown_ends_even_if_destructors_keep_spawning_replacements() {
     });
     assert!(restarts > 1, "replacements were spawned and dropped a few times");
     assert!(restarts < 100, "then refused: {restarts} rounds");
+}
+
+/// Wakes (by reference, then by value) the waker it holds when its thread
+/// exits, from a thread-local destructor.
+struct WakeAtThreadExit(RefCell<Option<Waker>>);
+
+impl Drop for WakeAtThreadExit {
+    fn drop(&mut self) {
+        if let Some(waker) = self.0.borrow_mut().take() {
+            waker.wake_by_ref();
+            waker.wake();
+        }
+    }
+}
+
+thread_local! {
+    static WAKE_AT_EXIT: WakeAtThreadExit = const { WakeAtThreadExit(RefCell::new(None)) };
+}
+
+/// A task that parks with its waker in this thread's `WAKE_AT_EXIT`.
+fn park_in_thread_local() -> impl std::future::Future<Output = ()> {
+    poll_fn(|cx| {
+        WAKE_AT_EXIT.with(|slot| *slot.0.borrow_mut() = Some(cx.waker().clone()));
+        Poll::Pending
+    })
+}
+
+#[test]
+fn a_wake_from_a_thread_local_destructor_after_the_runtime_is_gone_is_harmless() {
+    // The runtime is dropped first, which finishes the task; at thread exit
+    // the destructor wakes its waker and releases the last reference to it.
+    let thread = std::thread::spawn(|| {
+        let rt = runloop::Runtime::new().unwrap();
+        drop(rt.spawn(park_in_thread_local()));
+        rt.block_on(runloop::yield_now());
+        drop(rt);
+    });
+    assert!(thread.join().is_ok());
+}
+
+#[test]
+fn a_wake_from_a_thread_local_destructor_after_runloops_own_are_gone_is_harmless() {
+    // Thread-locals are destroyed in reverse order of first use. Here the
+    // runtime comes first (destroyed last, so its task is still alive when
+    // woken), then our waker's slot, then the loop's own thread-locals
+    // (first used by `block_on`, destroyed first). The wake must not touch
+    // a destroyed thread-local: it takes the remote door instead.
+    thread_local! {
+        static RUNTIME: runloop::Runtime = runloop::Runtime::new().unwrap();
+    }
+    let thread = std::thread::spawn(|| {
+        RUNTIME.with(|rt| {
+            WAKE_AT_EXIT.with(|_| {});
+            drop(rt.spawn(park_in_thread_local()));
+            rt.block_on(runloop::yield_now());
+        });
+    });
+    assert!(thread.join().is_ok());
+}
+
+#[test]
+fn a_wake_from_a_thread_local_destructor_reaches_a_runtime_on_another_thread() {
+    // The waker of this loop's main future is handed to a thread that keeps
+    // it in a thread-local and exits: the destructor's wake must take the
+    // remote door and wake this loop.
+    common::with_deadline(std::time::Duration::from_secs(10), || {
+        runloop::run(async {
+            let woke = Arc::new(AtomicBool::new(false));
+            let mut helper = None;
+            poll_fn(|cx| {
+                if helper.is_none() {
+                    let (waker, woke) = (cx.waker().clone(), woke.clone());
+                    helper = Some(std::thread::spawn(move || {
+                        FLAG_THEN_WAKE.with(|slot| *slot.0.borrow_mut() = Some((woke, waker)));
+                    }));
+                }
+                match woke.load(Ordering::SeqCst) {
+                    true => Poll::Ready(()),
+                    false => Poll::Pending,
+                }
+            })
+            .await;
+            helper.unwrap().join().unwrap();
+        });
+    });
+}
+
+/// Sets the flag, then wakes, when its thread exits.
+struct FlagThenWake(RefCell<Option<(Arc<AtomicBool>, Waker)>>);
+
+impl Drop for FlagThenWake {
+    fn drop(&mut self) {
+        if let Some((flag, waker)) = self.0.borrow_mut().take() {
+            flag.store(true, Ordering::SeqCst);
+            waker.wake();
+        }
+    }
+}
+
+thread_local! {
+    static FLAG_THEN_WAKE: FlagThenWake = const { FlagThenWake(RefCell::new(None)) };
+}
+
+#[test]
+fn a_task_freed_by_the_last_waker_on_another_thread_after_the_runtime_is_gone_is_harmless() {
+    let kept: Rc<RefCell<Option<Waker>>> = Rc::default();
+    let rt = runloop::Runtime::new().unwrap();
+    let guard_drops = Rc::new(Cell::new(0));
+    rt.block_on({
+        let (kept, guard) = (kept.clone(), DropCounter(guard_drops.clone()));
+        async move {
+            drop(runloop::spawn(poll_fn(move |cx| {
+                let _guard = &guard;
+                *kept.borrow_mut() = Some(cx.waker().clone());
+                Poll::<()>::Pending
+            })));
+            runloop::yield_now().await;
+        }
+    });
+    drop(rt);
+    assert_eq!(guard_drops.get(), 1);
+    let last = kept.borrow_mut().take().unwrap();
+    std::thread::spawn(move || {
+        last.wake_by_ref();
+        drop(last); // the last reference: the task's memory is freed here
+    })
+    .join()
+    .unwrap();
 }

@@ -149,8 +149,20 @@ impl<T> JoinTarget<T> for BlockingJoin<T> {
     }
 
     fn detach(&self) {
-        // Dropping the receiver is enough: the job still runs, and its
-        // result is dropped on the pool thread when `send` finds no one.
+        // The job still runs; from now on its result is refused, so `send`
+        // hands it back and it is dropped on the pool thread. A result that
+        // arrived before this is ours to drop, here on the loop thread: a
+        // panic in its destructor is caught and logged, as for a task's
+        // output, rather than escaping from the `JoinHandle`'s drop.
+        let mut result = self.result.borrow_mut();
+        result.close();
+        let arrived = result.try_recv();
+        drop(result);
+        if let Ok(output) = arrived
+            && panic::catch_unwind(AssertUnwindSafe(|| drop(output))).is_err()
+        {
+            log::error!(target: "runloop::blocking", "dropping the result of a detached blocking job panicked");
+        }
     }
 
     fn id(&self) -> Option<TaskId> {

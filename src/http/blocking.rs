@@ -158,6 +158,15 @@ impl Fetch {
         let count = loop {
             match self.stream.read(&mut self.buf) {
                 Err(error) if error.kind() == io::ErrorKind::Interrupted => continue,
+                // A reset in a body of known length is a body cut short.
+                Err(error)
+                    if matches!(
+                        error.kind(),
+                        io::ErrorKind::ConnectionReset | io::ErrorKind::ConnectionAborted
+                    ) && let Some(cut) = self.parser.cut_short() =>
+                {
+                    return Err(cut.at(url));
+                }
                 result => break result.map_err(|error| clock.explain(url, error))?,
             }
         };

@@ -205,7 +205,15 @@ impl Exchange {
             Ok(count) => count,
             Err(source) => {
                 self.fail();
-                return Err(self.io_error(source));
+                // A reset in a body of known length is a body cut short.
+                let reset = matches!(
+                    source.kind(),
+                    io::ErrorKind::ConnectionReset | io::ErrorKind::ConnectionAborted
+                );
+                return Err(match reset.then(|| self.parser.cut_short()).flatten() {
+                    Some(cut) => cut.at(&self.url),
+                    None => self.io_error(source),
+                });
             }
         };
         if count == 0 {

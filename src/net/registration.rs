@@ -75,6 +75,11 @@ impl<S: Source> Registered<S> {
         self.source.as_ref().expect("a registered source is present")
     }
 
+    /// Test support: made-up events for this socket's token.
+    pub(crate) fn readiness_injector(&self) -> super::ReadinessInjector {
+        super::ReadinessInjector::new(self.reactor.clone(), self.key)
+    }
+
     /// `Ready` when an operation in `direction` may not block (or when the
     /// socket cannot be used at all: then with the reason).
     pub(crate) fn poll_ready(&self, direction: Direction, cx: &mut Context<'_>) -> Poll<io::Result<()>> {

@@ -89,6 +89,13 @@ impl TcpListener {
     pub fn local_addr(&self) -> io::Result<SocketAddr> {
         self.io.source().local_addr()
     }
+
+    /// Test support (see `src/net/fault.rs`): makes the reactor report
+    /// readiness for this socket that the kernel did not.
+    #[doc(hidden)]
+    pub fn readiness_injector(&self) -> super::ReadinessInjector {
+        self.io.readiness_injector()
+    }
 }
 
 impl std::fmt::Debug for TcpListener {

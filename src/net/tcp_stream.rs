@@ -124,6 +124,13 @@ impl TcpStream {
         self.io.source().peer_addr()
     }
 
+    /// Test support (see `src/net/fault.rs`): makes the reactor report
+    /// readiness for this socket that the kernel did not.
+    #[doc(hidden)]
+    pub fn readiness_injector(&self) -> super::ReadinessInjector {
+        self.io.readiness_injector()
+    }
+
     fn poll_read_shared(&self, cx: &mut Context<'_>, buf: &mut [u8]) -> Poll<io::Result<usize>> {
         let wanted = buf.len();
         let read = self.io.poll_io(Direction::Read, cx, |mut stream| stream.read(buf));

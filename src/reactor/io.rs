@@ -41,11 +41,11 @@ use std::task::{Context, Poll, Waker};
 
 /// Readiness bits, as the last events reported them.
 pub(crate) type Readiness = u8;
-const READABLE: Readiness = 0b0_0001;
-const WRITABLE: Readiness = 0b0_0010;
-const READ_CLOSED: Readiness = 0b0_0100;
-const WRITE_CLOSED: Readiness = 0b0_1000;
-const ERROR: Readiness = 0b1_0000;
+pub(crate) const READABLE: Readiness = 0b0_0001;
+pub(crate) const WRITABLE: Readiness = 0b0_0010;
+pub(crate) const READ_CLOSED: Readiness = 0b0_0100;
+pub(crate) const WRITE_CLOSED: Readiness = 0b0_1000;
+pub(crate) const ERROR: Readiness = 0b1_0000;
 
 /// One direction of a socket.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -80,6 +80,11 @@ const SLOT_BITS: u32 = usize::BITS / 2;
 const SLOT_MASK: usize = (1 << SLOT_BITS) - 1;
 
 impl IoKey {
+    /// Where the source lives in the table; reused after it is removed.
+    pub(crate) fn slot(self) -> usize {
+        self.slot
+    }
+
     pub(crate) fn token(self) -> Token {
         Token(self.slot | ((self.generation as usize & SLOT_MASK) << SLOT_BITS))
     }
@@ -128,12 +133,18 @@ impl IoSlots {
         Ok(IoKey { slot, generation })
     }
 
-    /// Forgets a source. Its pending waiters are dropped, not woken: only the
-    /// owner of the source deregisters it, so nobody else is waiting on it.
-    pub(crate) fn remove(&mut self, key: IoKey) {
-        if self.get_mut(key).is_some() {
-            self.slots.remove(key.slot);
+    /// Forgets a source. Its pending waiters are not woken: only the owner of
+    /// the source deregisters it, so nobody else is waiting on it. They are
+    /// handed back instead of dropped here, because a waker's drop is foreign
+    /// code that may drop another socket: the caller drops them once its
+    /// borrow of this table has ended.
+    #[must_use = "drop the waiters after releasing the borrow of the table"]
+    pub(crate) fn remove(&mut self, key: IoKey) -> [Option<Waker>; 2] {
+        if self.get_mut(key).is_none() {
+            return [None, None];
         }
+        let slot = self.slots.remove(key.slot);
+        [slot.reader, slot.writer]
     }
 
     fn get_mut(&mut self, key: IoKey) -> Option<&mut IoSlot> {
@@ -142,13 +153,8 @@ impl IoSlots {
             .filter(|slot| slot.generation == key.generation)
     }
 
-    /// Records an event and collects the wakers of the tasks it concerns.
-    /// Events for a slot that has since been reused are ignored.
-    pub(crate) fn dispatch(&mut self, event: &mio::event::Event, wake: &mut Vec<Waker>) {
-        let Some(slot) = self.get_mut(IoKey::from_token(event.token())) else {
-            log::trace!(target: "runloop::reactor::io", "stale event for {:?} ignored", event.token());
-            return;
-        };
+    /// The readiness bits an event from the poller reports.
+    pub(crate) fn readiness_of(event: &mio::event::Event) -> Readiness {
         let mut bits = 0;
         if event.is_readable() {
             bits |= READABLE;
@@ -165,6 +171,17 @@ impl IoSlots {
         if event.is_error() {
             bits |= ERROR;
         }
+        bits
+    }
+
+    /// Records an event (`bits` for `token`) and collects the wakers of the
+    /// tasks it concerns. Events for a slot that has since been reused are
+    /// ignored.
+    pub(crate) fn dispatch(&mut self, token: Token, bits: Readiness, wake: &mut Vec<Waker>) {
+        let Some(slot) = self.get_mut(IoKey::from_token(token)) else {
+            log::trace!(target: "runloop::reactor::io", "stale event for {token:?} ignored");
+            return;
+        };
         slot.readiness |= bits;
         if bits & Direction::Read.mask() != 0 {
             wake.extend(slot.reader.take());
@@ -178,24 +195,33 @@ impl IoSlots {
     /// block; otherwise the task's waker is kept and woken by the next event.
     /// A source that is no longer registered reports ready, so the operation
     /// runs and returns the real error instead of waiting forever.
-    pub(crate) fn poll_ready(&mut self, key: IoKey, direction: Direction, cx: &mut Context<'_>) -> Poll<()> {
+    ///
+    /// A waker this replaces is handed back, not dropped: its drop is foreign
+    /// code (it may drop another socket of this reactor), so the caller drops
+    /// it once its borrow of this table has ended.
+    pub(crate) fn poll_ready(
+        &mut self,
+        key: IoKey,
+        direction: Direction,
+        cx: &mut Context<'_>,
+    ) -> (Poll<()>, Option<Waker>) {
         let Some(slot) = self.get_mut(key) else {
-            return Poll::Ready(());
+            return (Poll::Ready(()), None);
         };
         // Store first, then look: see "The lost-wakeup race" above.
         let waiter = match direction {
             Direction::Read => &mut slot.reader,
             Direction::Write => &mut slot.writer,
         };
-        match waiter {
-            Some(stored) if stored.will_wake(cx.waker()) => {}
-            _ => *waiter = Some(cx.waker().clone()),
-        }
-        if slot.readiness & direction.mask() != 0 {
-            Poll::Ready(())
-        } else {
-            Poll::Pending
-        }
+        let replaced = match waiter {
+            Some(stored) if stored.will_wake(cx.waker()) => None,
+            _ => waiter.replace(cx.waker().clone()),
+        };
+        let ready = match slot.readiness & direction.mask() != 0 {
+            true => Poll::Ready(()),
+            false => Poll::Pending,
+        };
+        (ready, replaced)
     }
 
     /// The kernel said `WouldBlock`: whatever the last event claimed, this

@@ -20,14 +20,17 @@
 //!
 //! Invariants: the reactor's tables are borrowed only inside its own methods
 //! and never while a waker is woken (wakers are collected first and woken
-//! after every borrow is released), so code that runs inside a wake can
-//! safely call back into the reactor.
+//! after every borrow is released) or dropped (a waker replaced by a newer
+//! one, or left behind by a socket that goes away, is handed out of the
+//! table and dropped after the borrow), so code that runs inside a wake or a
+//! waker's destructor can safely call back into the reactor. The timer heap
+//! does not keep the second half yet: see `tests/reentrancy.rs`.
 
 mod io;
 mod timer_heap;
 mod timer_queue;
 
-pub(crate) use io::{Direction, IoKey};
+pub(crate) use io::{Direction, ERROR, IoKey, READ_CLOSED, READABLE, Readiness, WRITABLE, WRITE_CLOSED};
 pub use timer_heap::TimerHeap;
 pub use timer_queue::{TimerKey, TimerQueue};
 
@@ -66,6 +69,9 @@ pub(crate) struct Reactor {
     now: Cell<Instant>,
     /// Wakers collected during a harvest, woken once every borrow is released.
     to_wake: RefCell<Vec<Waker>>,
+    /// Events made up by tests (`src/net/fault.rs`), dispatched with the
+    /// next batch as if the poller had reported them.
+    injected: RefCell<Vec<(Token, Readiness)>>,
 }
 
 impl Reactor {
@@ -77,6 +83,7 @@ impl Reactor {
             timers: RefCell::new(timers),
             now: Cell::new(Instant::now()),
             to_wake: RefCell::default(),
+            injected: RefCell::default(),
         }
     }
 
@@ -86,6 +93,13 @@ impl Reactor {
     pub(crate) fn wait(&self, timeout: Option<Duration>) -> Harvest {
         let mut harvest = Harvest::default();
         let mut to_wake = self.to_wake.take();
+        let injected = self.injected.take();
+        // Injected events are already here: do not sleep before reporting them.
+        let timeout = if injected.is_empty() {
+            timeout
+        } else {
+            Some(Duration::ZERO)
+        };
         {
             let mut events = self.events.borrow_mut();
             if let Err(error) = self.poll.borrow_mut().poll(&mut events, timeout) {
@@ -100,8 +114,12 @@ impl Reactor {
                     harvest.doorbell = true;
                 } else {
                     harvest.io_events += 1;
-                    io.dispatch(event, &mut to_wake);
+                    io.dispatch(event.token(), IoSlots::readiness_of(event), &mut to_wake);
                 }
+            }
+            for (token, bits) in injected {
+                harvest.io_events += 1;
+                io.dispatch(token, bits, &mut to_wake);
             }
         }
         let now = Instant::now();
@@ -140,7 +158,7 @@ impl Reactor {
         let key = self.io.borrow_mut().insert()?;
         let interest = Interest::READABLE | Interest::WRITABLE;
         if let Err(error) = self.poll.borrow().registry().register(source, key.token(), interest) {
-            self.io.borrow_mut().remove(key);
+            let _no_waiters_yet = self.io.borrow_mut().remove(key);
             return Err(error);
         }
         log::trace!(target: LOG, "registered {:?}", key.token());
@@ -148,7 +166,8 @@ impl Reactor {
     }
 
     pub(crate) fn deregister(&self, source: &mut impl Source, key: IoKey) {
-        self.io.borrow_mut().remove(key);
+        let waiters = self.io.borrow_mut().remove(key);
+        drop(waiters); // outside the borrow: a waker's drop is foreign code
         // The fd is about to be closed, which removes it from epoll anyway;
         // an error here changes nothing.
         let _ = self.poll.borrow().registry().deregister(source);
@@ -156,7 +175,9 @@ impl Reactor {
     }
 
     pub(crate) fn poll_ready(&self, key: IoKey, direction: Direction, cx: &mut Context<'_>) -> std::task::Poll<()> {
-        self.io.borrow_mut().poll_ready(key, direction, cx)
+        let (ready, replaced) = self.io.borrow_mut().poll_ready(key, direction, cx);
+        drop(replaced); // outside the borrow: a waker's drop is foreign code
+        ready
     }
 
     pub(crate) fn clear_ready(&self, key: IoKey, direction: Direction) {
@@ -165,6 +186,12 @@ impl Reactor {
 
     pub(crate) fn clear_readable(&self, key: IoKey) {
         self.io.borrow_mut().clear_readable(key);
+    }
+
+    /// Queues a made-up event for `token`, reported with the next batch
+    /// (test support: `src/net/fault.rs`).
+    pub(crate) fn inject(&self, token: Token, bits: Readiness) {
+        self.injected.borrow_mut().push((token, bits));
     }
 
     // ----- timers ------------------------------------------------------

@@ -72,3 +72,90 @@ impl XorShift {
         self.0
     }
 }
+
+/// What a [`counting_waker`] has seen: how often it was woken, and (through
+/// `Arc::strong_count`) how many clones of it are still alive somewhere.
+#[derive(Default)]
+pub struct WakeCounter {
+    wakes: std::sync::atomic::AtomicUsize,
+}
+
+impl WakeCounter {
+    /// Wakes so far, by value or by reference.
+    pub fn wakes(&self) -> usize {
+        self.wakes.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// Clones of the waker alive now, not counting the test's own `Arc`.
+    pub fn clones_alive(self: &std::sync::Arc<Self>) -> usize {
+        std::sync::Arc::strong_count(self) - 1
+    }
+}
+
+impl std::task::Wake for WakeCounter {
+    fn wake(self: std::sync::Arc<Self>) {
+        self.wake_by_ref();
+    }
+
+    fn wake_by_ref(self: &std::sync::Arc<Self>) {
+        self.wakes.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+/// A waker that counts its wakes and its live clones, as async-task's tests
+/// do: hand it to the runtime, then check that every clone the runtime made
+/// was dropped again and that it was woken exactly as often as it should.
+pub fn counting_waker() -> (std::sync::Arc<WakeCounter>, std::task::Waker) {
+    let counter = std::sync::Arc::new(WakeCounter::default());
+    let waker = std::task::Waker::from(counter.clone());
+    (counter, waker)
+}
+
+/// Polls `future` once with `waker` instead of the task's own.
+pub fn poll_with<F: std::future::Future + Unpin>(
+    future: &mut F,
+    waker: &std::task::Waker,
+) -> std::task::Poll<F::Output> {
+    std::pin::Pin::new(future).poll(&mut std::task::Context::from_waker(waker))
+}
+
+/// Keeps panics whose message starts with `prefix` out of the test output:
+/// the tests that cause them on purpose check them through `JoinError`.
+/// Any other panic still reaches the default hook. The hook is global, so
+/// the prefix must be one no other test's panic uses.
+pub fn quiet_expected_panics(prefix: &'static str) {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let payload = info.payload();
+        let message = payload
+            .downcast_ref::<&str>()
+            .copied()
+            .or_else(|| payload.downcast_ref::<String>().map(String::as_str));
+        if !message.is_some_and(|message| message.starts_with(prefix)) {
+            previous(info);
+        }
+    }));
+}
+
+/// Returns once the loop has been through its reactor once more, and the
+/// tasks woken there have had their turn. A plain `yield_now` may not
+/// reach the reactor at all: a task that keeps yielding is polled again in
+/// the same run phase, up to `polls_per_turn` times, before the loop waits.
+pub async fn next_turn() {
+    let turns = runloop::stats().reactor_turns;
+    while runloop::stats().reactor_turns == turns {
+        runloop::yield_now().await;
+    }
+    runloop::yield_now().await; // behind the tasks that turn woke
+}
+
+/// `full`, or `small` when `RUNLOOP_TEST_SMALL` is set: for harnesses that
+/// run the tests tens of times slower, such as valgrind
+/// (`scripts/valgrind.sh` sets it), where the heavy tests would only
+/// repeat at great length what their first rounds already showed.
+pub fn scaled(full: usize, small: usize) -> usize {
+    match std::env::var_os("RUNLOOP_TEST_SMALL") {
+        Some(_) => small,
+        None => full,
+    }
+}

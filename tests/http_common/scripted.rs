@@ -27,8 +27,15 @@ pub enum Step {
     },
     /// Wait.
     Pause(Duration),
+    /// Write `head`, then `piece` over and over until the client goes away
+    /// (or a gibibyte has gone out, so that a client that never gives up
+    /// cannot keep the test running forever). The script ends.
+    Endless { head: Vec<u8>, piece: Vec<u8> },
     /// Close the connection now (the script ends).
     Close,
+    /// Reset the connection now: close with `SO_LINGER` set to zero, so
+    /// the kernel sends RST instead of FIN. The script ends.
+    Reset,
 }
 
 /// `Step::Send` of text.
@@ -116,7 +123,17 @@ fn play(mut stream: TcpStream, steps: Vec<Step>, log: &Mutex<Vec<String>>) {
                 std::thread::sleep(pause);
                 true
             }
+            Step::Endless { head, piece } => {
+                if stream.write_all(&head).is_ok() {
+                    let mut sent = 0;
+                    while sent < 1 << 30 && stream.write_all(&piece).is_ok() {
+                        sent += piece.len();
+                    }
+                }
+                return;
+            }
             Step::Close => return,
+            Step::Reset => return reset(stream),
         };
         if !ok {
             return;
@@ -139,4 +156,27 @@ fn read_head(stream: &mut TcpStream) -> Option<String> {
         }
     }
     Some(String::from_utf8_lossy(&head).into_owned())
+}
+
+/// Close `stream` with a reset: `SO_LINGER` on with a zero timeout makes
+/// `close` discard anything unsent and send RST.
+fn reset(stream: TcpStream) {
+    use std::os::fd::AsRawFd;
+    let linger = libc::linger {
+        l_onoff: 1,
+        l_linger: 0,
+    };
+    // SAFETY: the descriptor is open (we own `stream`), and `linger` is a
+    // valid `struct linger` whose size we pass.
+    let set = unsafe {
+        libc::setsockopt(
+            stream.as_raw_fd(),
+            libc::SOL_SOCKET,
+            libc::SO_LINGER,
+            (&raw const linger).cast(),
+            std::mem::size_of::<libc::linger>() as libc::socklen_t,
+        )
+    };
+    assert_eq!(set, 0, "setsockopt(SO_LINGER): {}", std::io::Error::last_os_error());
+    drop(stream);
 }

@@ -95,7 +95,7 @@ pub enum Error {
         /// Which limit, and its value.
         limit: Limit,
     },
-    /// The connection closed before the whole body arrived.
+    /// The connection closed, or was reset, before the whole body arrived.
     IncompleteBody {
         /// The URL being fetched.
         url: String,

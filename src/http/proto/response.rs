@@ -152,6 +152,20 @@ impl ResponseParser {
         result
     }
 
+    /// The connection broke — the peer reset it — in the middle of the
+    /// body. When the body's end was announced (`Content-Length`, or
+    /// chunked), that is the same news as a close at this point, and this
+    /// gives the [`ParseError::IncompleteBody`] that [`finish`](Self::finish)
+    /// would, saying how much arrived. Otherwise (no head yet, a body that
+    /// runs until close, whose end a reset cannot be told from) it gives
+    /// `None` and changes nothing: the caller reports the I/O error.
+    pub fn cut_short(&mut self) -> Option<ParseError> {
+        match &self.state {
+            State::Body(BodyDecoder::Length { .. } | BodyDecoder::Chunked(_)) => self.finish().err(),
+            _ => None,
+        }
+    }
+
     /// The response head, once it has been parsed (interim 1xx heads are
     /// never shown here). It stays available if the body's framing is then
     /// refused, so an error report can say which response it was.
