@@ -288,8 +288,6 @@ fn replace_a_sleeps_waker(first: Waker) -> bool {
 }
 
 #[test]
-#[ignore = "bug in src/reactor/timers.rs (not fixed on this branch): Timers::poll and Timers::remove drop \
-            the replaced waker while the reactor's timer RefCell is borrowed; see the branch's report"]
 fn a_waker_dropped_by_the_timer_heap_may_drop_a_sleep() {
     assert!(replace_a_sleeps_waker(Waker::from(Arc::new(ErrandsOnDrop))));
 }

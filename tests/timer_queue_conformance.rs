@@ -1,8 +1,8 @@
 //! Timer queues behind the `TimerQueue` seam: the default heap conforms,
 //! and a queue that breaks the contract is caught.
 use runloop::time::conformance::check;
-use runloop::time::{TimerHeap, TimerKey, TimerQueue};
-use std::task::{Context, Poll, Waker};
+use runloop::time::{TimerHeap, TimerKey, TimerPoll, TimerQueue};
+use std::task::{Context, Waker};
 use std::time::{Duration, Instant};
 
 #[test]
@@ -18,10 +18,10 @@ impl TimerQueue for Hasty {
     fn insert(&mut self, deadline: Instant, waker: Waker) -> TimerKey {
         self.0.insert(deadline, waker)
     }
-    fn poll(&mut self, key: TimerKey, cx: &mut Context<'_>) -> Poll<()> {
+    fn poll(&mut self, key: TimerKey, cx: &mut Context<'_>) -> TimerPoll {
         self.0.poll(key, cx)
     }
-    fn remove(&mut self, key: TimerKey) {
+    fn remove(&mut self, key: TimerKey) -> Option<Waker> {
         self.0.remove(key)
     }
     fn next_deadline(&mut self) -> Option<Instant> {
@@ -49,10 +49,10 @@ fn a_runtime_uses_the_queue_it_is_given() {
             self.1.set(self.1.get() + 1);
             self.0.insert(deadline, waker)
         }
-        fn poll(&mut self, key: TimerKey, cx: &mut Context<'_>) -> Poll<()> {
+        fn poll(&mut self, key: TimerKey, cx: &mut Context<'_>) -> TimerPoll {
             self.0.poll(key, cx)
         }
-        fn remove(&mut self, key: TimerKey) {
+        fn remove(&mut self, key: TimerKey) -> Option<Waker> {
             self.0.remove(key)
         }
         fn next_deadline(&mut self) -> Option<Instant> {

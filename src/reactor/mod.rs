@@ -23,8 +23,8 @@
 //! after every borrow is released) or dropped (a waker replaced by a newer
 //! one, or left behind by a socket that goes away, is handed out of the
 //! table and dropped after the borrow), so code that runs inside a wake or a
-//! waker's destructor can safely call back into the reactor. The timer heap
-//! does not keep the second half yet: see `tests/reentrancy.rs`.
+//! waker's destructor can safely call back into the reactor. Timer queues hand
+//! back every waker they let go of for the same reason (`timer_queue.rs`).
 
 mod io;
 mod timer_heap;
@@ -32,7 +32,7 @@ mod timer_queue;
 
 pub(crate) use io::{Direction, ERROR, IoKey, READ_CLOSED, READABLE, Readiness, WRITABLE, WRITE_CLOSED};
 pub use timer_heap::TimerHeap;
-pub use timer_queue::{TimerKey, TimerQueue};
+pub use timer_queue::{TimerKey, TimerPoll, TimerQueue};
 
 use io::IoSlots;
 use mio::event::Source;
@@ -201,10 +201,16 @@ impl Reactor {
     }
 
     pub(crate) fn poll_timer(&self, key: TimerKey, cx: &mut Context<'_>) -> std::task::Poll<()> {
-        self.timers.borrow_mut().poll(key, cx)
+        // The statement ends the borrow; a replaced waker is dropped after it.
+        let polled = self.timers.borrow_mut().poll(key, cx);
+        match polled {
+            TimerPoll::Fired => std::task::Poll::Ready(()),
+            TimerPoll::Waiting(_replaced) => std::task::Poll::Pending,
+        }
     }
 
     pub(crate) fn remove_timer(&self, key: TimerKey) {
-        self.timers.borrow_mut().remove(key);
+        // Dropped after the borrow ends, like a replaced waker above.
+        let _removed = self.timers.borrow_mut().remove(key);
     }
 }

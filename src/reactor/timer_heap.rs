@@ -24,11 +24,11 @@
 //! `now` read *after* the wait); timers fire in deadline order, and in
 //! insertion order for equal deadlines (the sequence number breaks ties).
 
-use super::timer_queue::{TimerKey, TimerQueue};
+use super::timer_queue::{TimerKey, TimerPoll, TimerQueue};
 use slab::Slab;
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
-use std::task::{Context, Poll, Waker};
+use std::task::{Context, Waker};
 use std::time::Instant;
 
 struct Entry {
@@ -104,33 +104,28 @@ impl TimerQueue for TimerHeap {
         TimerKey { slot, generation: seq }
     }
 
-    fn poll(&mut self, key: TimerKey, cx: &mut Context<'_>) -> Poll<()> {
+    fn poll(&mut self, key: TimerKey, cx: &mut Context<'_>) -> TimerPoll {
         match self.entry_mut(key) {
-            None => Poll::Ready(()),
-            Some(entry) if entry.fired => Poll::Ready(()),
-            Some(entry) => {
-                match &entry.waker {
-                    Some(waker) if waker.will_wake(cx.waker()) => {}
-                    _ => entry.waker = Some(cx.waker().clone()),
-                }
-                Poll::Pending
-            }
+            None => TimerPoll::Fired,
+            Some(entry) if entry.fired => TimerPoll::Fired,
+            Some(entry) => match &entry.waker {
+                Some(waker) if waker.will_wake(cx.waker()) => TimerPoll::Waiting(None),
+                _ => TimerPoll::Waiting(entry.waker.replace(cx.waker().clone())),
+            },
         }
     }
 
     /// O(1): the heap item becomes a tombstone, swept when they pile up.
-    fn remove(&mut self, key: TimerKey) {
-        let Some(entry) = self.entry_mut(key) else {
-            return;
-        };
-        let fired = entry.fired;
-        self.entries.remove(key.slot);
-        if !fired {
+    fn remove(&mut self, key: TimerKey) -> Option<Waker> {
+        self.entry_mut(key)?;
+        let entry = self.entries.remove(key.slot);
+        if !entry.fired {
             self.tombstones += 1;
             if self.tombstones > self.entries.len().max(64) {
                 self.sweep();
             }
         }
+        entry.waker
     }
 
     fn next_deadline(&mut self) -> Option<Instant> {

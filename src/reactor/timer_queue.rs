@@ -18,9 +18,15 @@
 //! - `remove` forgets a timer, fired or not, and a removed timer never fires;
 //! - a `TimerKey` names one timer for its whole life; keys of removed timers
 //!   may be reused, so stale keys must be told apart (the heap uses a
-//!   sequence number for that).
+//!   sequence number for that);
+//! - the queue never drops a waker it was given except in its own `Drop`:
+//!   a replaced waker comes back from `poll`, a removed timer's waker from
+//!   `remove`, a fired one through `fire_expired`. The reactor drops them
+//!   after releasing its borrow of the queue, because a waker's destructor
+//!   is foreign code that may call back into the reactor (drop another
+//!   sleep, say) — `tests/reentrancy.rs` does exactly that.
 
-use std::task::{Context, Poll, Waker};
+use std::task::{Context, Waker};
 use std::time::Instant;
 
 /// A timer's name in a [`TimerQueue`]: two numbers whose meaning is the
@@ -33,18 +39,31 @@ pub struct TimerKey {
     pub generation: u64,
 }
 
+/// What [`TimerQueue::poll`] found.
+#[derive(Debug)]
+pub enum TimerPoll {
+    /// The timer has fired, or the key names no live timer.
+    Fired,
+    /// Still waiting. Carries the waker that the new one replaced (`None`
+    /// when the stored waker already woke the same task), for the caller to
+    /// drop outside its borrow of the queue.
+    Waiting(Option<Waker>),
+}
+
 /// A store of deadlines with wakers, ordered by deadline. All methods run on
 /// the loop thread.
 pub trait TimerQueue {
     /// Registers a timer that wakes `waker` at `deadline`.
     fn insert(&mut self, deadline: Instant, waker: Waker) -> TimerKey;
 
-    /// `Ready` once the timer has fired (or if `key` is unknown); otherwise
-    /// keeps the latest waker and returns `Pending`.
-    fn poll(&mut self, key: TimerKey, cx: &mut Context<'_>) -> Poll<()>;
+    /// [`TimerPoll::Fired`] once the timer has fired (or if `key` is
+    /// unknown); otherwise keeps `cx`'s waker and returns
+    /// [`TimerPoll::Waiting`] with the waker it replaced, if any.
+    fn poll(&mut self, key: TimerKey, cx: &mut Context<'_>) -> TimerPoll;
 
-    /// Forgets a timer, fired or not. It never fires afterwards.
-    fn remove(&mut self, key: TimerKey);
+    /// Forgets a timer, fired or not, and hands back its waker if it still
+    /// held one. It never fires afterwards.
+    fn remove(&mut self, key: TimerKey) -> Option<Waker>;
 
     /// The nearest deadline of a live timer, if any (or an earlier instant:
     /// see the contract above).

@@ -11,10 +11,10 @@
 //! runloop::time::conformance::check(runloop::time::TimerHeap::new);
 //! ```
 
-use super::{TimerKey, TimerQueue, sleep_until};
+use super::{TimerKey, TimerPoll, TimerQueue, sleep_until};
 use crate::Runtime;
 use std::sync::{Arc, Mutex};
-use std::task::{Wake, Waker};
+use std::task::{Context, Wake, Waker};
 use std::time::{Duration, Instant};
 
 /// Runs the checks on queues made by `make`; panics with a report if any
@@ -25,6 +25,9 @@ where
     F: Fn() -> Q,
 {
     let mut failures = Vec::new();
+    if let Err(why) = hands_back_wakers(make()) {
+        failures.push(format!("with wakers: {why}"));
+    }
     if let Err(why) = alone(make()) {
         failures.push(format!("as a data structure: {why}"));
     }
@@ -48,6 +51,38 @@ impl Wake for Witness {
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
             .push(self.timer);
+    }
+}
+
+/// The queue must not drop a waker itself (its destructor could call back
+/// into the reactor while the queue is borrowed): a replaced waker comes back
+/// from `poll`, a removed timer's from `remove`.
+fn hands_back_wakers<Q: TimerQueue>(mut queue: Q) -> Result<(), String> {
+    let first = Arc::new(Witness {
+        timer: 0,
+        fired: Arc::default(),
+    });
+    let second = Waker::from(Arc::new(Witness {
+        timer: 1,
+        fired: Arc::default(),
+    }));
+    let key = queue.insert(Instant::now() + Duration::from_secs(60), Waker::from(first.clone()));
+    let replaced = match queue.poll(key, &mut Context::from_waker(&second)) {
+        TimerPoll::Fired => return Err("poll() says a timer 60 s away has fired".into()),
+        TimerPoll::Waiting(replaced) => replaced,
+    };
+    if !replaced.is_some_and(|waker| waker.will_wake(&Waker::from(first.clone()))) {
+        return Err("poll() with a new waker did not hand back the one it replaced".into());
+    }
+    if Arc::strong_count(&first) != 1 {
+        return Err("the queue kept a clone of a waker it replaced".into());
+    }
+    if !queue.remove(key).is_some_and(|waker| waker.will_wake(&second)) {
+        return Err("remove() did not hand back the timer's waker".into());
+    }
+    match queue.poll(key, &mut Context::from_waker(&second)) {
+        TimerPoll::Fired => Ok(()),
+        TimerPoll::Waiting(_) => Err("poll() of a removed timer is still waiting".into()),
     }
 }
 

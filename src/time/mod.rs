@@ -28,7 +28,7 @@ pub mod conformance;
 mod interval;
 mod timeout;
 
-pub use crate::reactor::{TimerHeap, TimerKey, TimerQueue};
+pub use crate::reactor::{TimerHeap, TimerKey, TimerPoll, TimerQueue};
 pub use interval::{Interval, interval};
 pub use timeout::{Elapsed, timeout, timeout_at};
 
