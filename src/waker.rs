@@ -10,7 +10,7 @@
 //! pins is the allocation itself (as large as the future was), never the
 //! runtime.
 //!
-//! This is the only file in runloop with `unsafe`, for two reasons:
+//! This is the only file in runloop with `unsafe`, for three reasons:
 //!
 //! 1. **The vtable.** The four functions turn the data pointer back into an
 //!    `Arc`. `Waker` promises to be `Send + Sync`, while a task's future
@@ -28,6 +28,16 @@
 //!    concrete `Arc<Task<F>>` never leaves this file, and this file never
 //!    moves a running future out of its stage: it only drops it in place.
 //!
+//! 3. **Lending the task's own reference to a poll.** Every poll needs a
+//!    `Waker` for the task. Cloning the `Arc` for it would cost an atomic
+//!    increment and decrement per poll; keeping one inside the task would
+//!    cost 24 bytes per task and a reference cycle to break. Instead
+//!    `Task::run` builds a waker that *borrows* the count the loop already
+//!    holds, in a `ManuallyDrop` so it never gives back a count it does
+//!    not own (futures' `waker_ref` and tokio do the same). A future that
+//!    keeps the waker clones it, and the clone owns a count of its own.
+//!    The argument is at `borrowed_waker`.
+//!
 //! Everything else in a task (stage, join waiter, flags) is touched only by
 //! the loop thread, so it lives in plain `Cell`s and `RefCell`s.
 
@@ -35,6 +45,7 @@ use crate::task::mailbox::Remote;
 use crate::task::{Header, JoinError, JoinHandle, JoinTarget, PollOutcome, Runnable, TaskId};
 use std::cell::{Cell, RefCell};
 use std::future::Future;
+use std::mem::ManuallyDrop;
 use std::panic::{self, AssertUnwindSafe};
 use std::pin::Pin;
 use std::sync::{Arc, Weak};
@@ -56,15 +67,10 @@ where
     let task = Arc::new(Task {
         header: Header::new(id, remote),
         stage: RefCell::new(Stage::Running(future)),
-        own_waker: RefCell::new(None),
         join_waker: Cell::new(None),
         cancel_requested: Cell::new(false),
         detached: Cell::new(false),
     });
-    // The task keeps a waker to itself while it runs, so a poll needs no
-    // refcount traffic and `Waker::will_wake` is true across polls. The cycle
-    // it makes is broken when the future is done (`Task::finish`).
-    *task.own_waker.borrow_mut() = Some(waker(task.clone()));
     (task.clone(), JoinHandle::new(task))
 }
 
@@ -82,7 +88,6 @@ where
     let task: Arc<Task<F>> = Arc::new(Task {
         header: Header::new(TaskId::new(0, 0), remote),
         stage: RefCell::new(Stage::Finished(Err(JoinError::Cancelled))),
-        own_waker: RefCell::new(None),
         join_waker: Cell::new(None),
         cancel_requested: Cell::new(false),
         detached: Cell::new(false),
@@ -109,7 +114,6 @@ enum Stage<F: Future> {
 struct Task<F: Future> {
     header: Header,
     stage: RefCell<Stage<F>>,
-    own_waker: RefCell<Option<Waker>>,
     /// Whoever awaits the `JoinHandle`.
     join_waker: Cell<Option<Waker>>,
     cancel_requested: Cell<bool>,
@@ -153,15 +157,11 @@ impl<F: Future> Task<F> {
         };
         *self.stage.borrow_mut() = Stage::Finished(result);
         self.header.state.set_done();
-        // Break the task → own waker → task cycle; the loop still holds a
-        // reference, so this never frees the task under our feet.
-        let own_waker = self.own_waker.borrow_mut().take();
         if self.detached.get() {
             self.discard_output();
         } else if let Some(waiter) = self.join_waker.take() {
             waiter.wake();
         }
-        drop(own_waker);
         outcome
     }
 
@@ -196,7 +196,7 @@ impl<F: Future> Task<F> {
     }
 }
 
-impl<F: Future> Runnable for Task<F> {
+impl<F: Future + 'static> Runnable for Task<F> {
     fn run(&self) -> PollOutcome {
         self.header.state.clear_notified();
         if self.cancel_requested.get() {
@@ -205,16 +205,13 @@ impl<F: Future> Runnable for Task<F> {
             return self.finish(Err(self.cancelled_or_panicked(drop_panic)));
         }
         let polled = {
-            let own_waker = self.own_waker.borrow();
-            let Some(waker) = own_waker.as_ref() else {
-                return PollOutcome::Cancelled; // already finished: nothing to poll
-            };
-            let mut cx = Context::from_waker(waker);
+            let waker = borrowed_waker(self);
+            let mut cx = Context::from_waker(&waker);
             panic::catch_unwind(AssertUnwindSafe(|| self.poll_future(&mut cx)))
         };
         let result = match polled {
             Ok(Some(Poll::Pending)) => return PollOutcome::Pending,
-            Ok(None) => return PollOutcome::Cancelled,
+            Ok(None) => return PollOutcome::Cancelled, // already finished: nothing to poll
             Ok(Some(Poll::Ready(output))) => match self.drop_future() {
                 None => Ok(output),
                 Some(payload) => {
@@ -332,6 +329,26 @@ fn waker<T: Wakeable>(target: Arc<T>) -> Waker {
     // contract for exactly this kind of pointer, and the `Send + Sync`
     // promise for the reasons given in the module essay.
     unsafe { Waker::from_raw(RawWaker::new(data, vtable::<T>())) }
+}
+
+/// A waker for `task` that borrows a strong count instead of owning one,
+/// for the length of one poll.
+///
+/// `Task::run` is only ever called through an `Arc<Task<F>>` that the loop
+/// holds for the whole call (the concrete type never leaves this file, and
+/// `new_task` is the only constructor), so `task` points into a live `Arc`
+/// allocation, exactly where `Arc::into_raw` would point. The waker made
+/// here uses that pointer with the usual vtable but is never dropped
+/// (`ManuallyDrop`), so it never releases the count it did not take, and it
+/// does not outlive the poll: `Context` borrows it. A future that wants to
+/// keep it calls `clone`, which takes a count of its own (`clone_waker`).
+/// Since pointer and vtable are the same for every poll of a task,
+/// `Waker::will_wake` still recognises a stored clone.
+fn borrowed_waker<T: Wakeable>(task: &T) -> ManuallyDrop<Waker> {
+    let data = std::ptr::from_ref(task).cast::<()>();
+    // SAFETY: see above: `data` is the `Arc::into_raw` pointer of a live
+    // `Arc<T>`, and the `ManuallyDrop` keeps the borrowed count untouched.
+    ManuallyDrop::new(unsafe { Waker::from_raw(RawWaker::new(data, vtable::<T>())) })
 }
 
 fn vtable<T: Wakeable>() -> &'static RawWakerVTable {
