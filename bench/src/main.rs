@@ -25,13 +25,16 @@ use std::process::ExitCode;
 #[global_allocator]
 static ALLOCATOR: counting::Counting = counting::Counting;
 
-const USAGE: &str = "usage: runloop-bench [--json] [--rounds N] [--quiet] [--runtime NAME]... [WORKLOAD...]
+const USAGE: &str = "usage: runloop-bench [--json] [--rounds N] [--quiet] [--runtime NAME]... [--url URL] [WORKLOAD...]
+       runloop-bench --serve ADDR
   WORKLOAD   an id or its prefix, any case: w1 w2 w3 w4 (= w4a w4b) w5 w6 w7 w8
   --json     print JSON instead of a markdown table
   --rounds   counted rounds after the warm-up round (default 7, at least 1)
   --quiet    no progress lines on stderr
   --runtime  run only this runtime (repeatable); for profiling one of them,
-             e.g. valgrind --tool=callgrind runloop-bench --rounds 1 --runtime runloop w2";
+             e.g. valgrind --tool=callgrind runloop-bench --rounds 1 --runtime runloop w2
+  --url URL  W7's clients use the server at URL instead of starting one
+  --serve ADDR  only serve W7's page on ADDR (e.g. 127.0.0.1:0), until killed";
 
 struct Options {
     json: bool,
@@ -39,6 +42,7 @@ struct Options {
     quiet: bool,
     runtimes: Vec<String>,
     filters: Vec<String>,
+    serve: Option<String>,
 }
 
 fn parse(mut args: impl Iterator<Item = String>) -> Result<Options, String> {
@@ -48,6 +52,7 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<Options, String> {
         quiet: false,
         runtimes: Vec::new(),
         filters: Vec::new(),
+        serve: None,
     };
     while let Some(arg) = args.next() {
         match arg.as_str() {
@@ -61,6 +66,8 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<Options, String> {
                 }
             }
             "--runtime" => options.runtimes.push(args.next().ok_or("--runtime needs a name")?),
+            "--url" => workloads::http::use_server(args.next().ok_or("--url needs a URL")?),
+            "--serve" => options.serve = Some(args.next().ok_or("--serve needs an address")?),
             "-h" | "--help" => return Err(String::new()),
             flag if flag.starts_with('-') => return Err(format!("unknown option {flag}")),
             filter => options.filters.push(filter.to_ascii_lowercase()),
@@ -80,6 +87,12 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    if let Some(address) = options.serve {
+        if let Err(error) = workloads::http::serve(&address) {
+            eprintln!("--serve {address}: {error}");
+        }
+        return ExitCode::FAILURE; // serving ends only by being killed, or failing
+    }
     let selected: Vec<_> = workloads::all()
         .into_iter()
         .filter(|w| {

@@ -22,11 +22,17 @@
 //! are checked. One operation is one GET; the target compares runloop's
 //! client with reqwest (time per GET, so a ratio ≤ 1 means at least
 //! reqwest's throughput).
+//!
+//! For `bench/syscalls.sh`, which must count the client's system calls
+//! apart from the server's, the same server can run as its own process
+//! (`runloop-bench --serve ADDR`) and the clients can be pointed at it
+//! (`runloop-bench --url URL w7`).
 
 use super::tokio_runtime;
 use crate::harness::{Case, Target, Unit, Workload, per_op, share};
 use runloop::http::server::{self, Server, ServerThread};
 use std::rc::Rc;
+use std::sync::OnceLock;
 use std::time::Instant;
 
 const REQUESTS: usize = 10_000;
@@ -46,17 +52,39 @@ pub fn workload() -> Workload {
     }
 }
 
-/// The server every client talks to: runloop's, on its own thread.
-pub fn start_server() -> ServerThread {
-    Server::new(|_request| async { server::Response::text(200, BODY) })
-        .spawn_thread("127.0.0.1:0")
-        .expect("the HTTP server")
+/// A server started elsewhere (`--url`), used instead of our own thread.
+static EXTERNAL: OnceLock<String> = OnceLock::new();
+
+/// Points the clients at `url` instead of starting a server thread.
+pub fn use_server(url: String) {
+    EXTERNAL.set(url).expect("use_server is called once");
 }
 
+/// The server every run uses: 13 bytes of text for any request.
+fn hello() -> Server<impl Fn(server::Request) -> std::future::Ready<server::Response> + Send> {
+    Server::new(|_request| std::future::ready(server::Response::text(200, BODY)))
+}
+
+/// Serves W7's page on `address` in the foreground, until killed.
+pub fn serve(address: &str) -> std::io::Result<()> {
+    let listener = std::net::TcpListener::bind(address)?;
+    println!("listening on http://{}/", listener.local_addr()?);
+    runloop::run(async move { hello().serve(runloop::net::TcpListener::from_std(listener)?).await })
+}
+
+/// Keeps the server thread alive for as long as a case that uses it.
+type Site = Option<Rc<ServerThread>>;
+
 fn cases() -> Vec<Case> {
-    // Shared by the three cases; stopped when the last of them is dropped.
-    let site = Rc::new(start_server());
-    let url: Rc<str> = site.url("/").into();
+    // Shared by the cases; the thread stops when the last of them is dropped.
+    let (site, url): (Site, Rc<str>) = match EXTERNAL.get() {
+        Some(url) => (None, url.as_str().into()),
+        None => {
+            let site = hello().spawn_thread("127.0.0.1:0").expect("the HTTP server");
+            let url = site.url("/").into();
+            (Some(Rc::new(site)), url)
+        }
+    };
     vec![
         runloop_case(site.clone(), url.clone()),
         reqwest_case(url.clone()),
@@ -64,7 +92,7 @@ fn cases() -> Vec<Case> {
     ]
 }
 
-fn runloop_case(site: Rc<ServerThread>, url: Rc<str>) -> Case {
+fn runloop_case(site: Site, url: Rc<str>) -> Case {
     let runtime = super::runloop_runtime();
     let client = runloop::http::Client::new();
     Case::new("runloop", move || {
@@ -117,7 +145,7 @@ fn reqwest_case(url: Rc<str>) -> Case {
     })
 }
 
-fn blocking_case(site: Rc<ServerThread>, url: Rc<str>) -> Case {
+fn blocking_case(site: Site, url: Rc<str>) -> Case {
     let runtime = runloop::Runtime::builder()
         .max_blocking_threads(CONCURRENCY)
         .build()
