@@ -40,6 +40,7 @@ work=$(mktemp -d)
 server_pid=""
 cleanup() {
     if [[ -n "$server_pid" ]]; then kill "$server_pid" 2>/dev/null || true; fi
+    wait 2>/dev/null || true # for strace, which exits with the server
     rm -rf "$work"
 }
 trap cleanup EXIT
@@ -69,13 +70,14 @@ done
 
 echo "==> W7: starting runloop's server in its own process"
 strace -f -o /dev/null "$bench" --serve 127.0.0.1:0 >"$work/server.log" 2>&1 &
-server_pid=$!
 for _ in $(seq 100); do
     grep -q "listening on" "$work/server.log" 2>/dev/null && break
     sleep 0.1
 done
 url=$(awk '/listening on/ { print $3 }' "$work/server.log")
 [[ -n "$url" ]] || { echo "the server did not start:" >&2; cat "$work/server.log" >&2; exit 1; }
+# The server's own pid, not strace's: strace would detach and leave it running.
+server_pid=$(sed -E 's/.*pid ([0-9]+).*/\1/' <"$work/server.log" | head -1)
 
 echo "==> W7 under strace -c -f against $url: runloop's client, then reqwest"
 for client in runloop reqwest; do

@@ -68,7 +68,13 @@ fn hello() -> Server<impl Fn(server::Request) -> std::future::Ready<server::Resp
 /// Serves W7's page on `address` in the foreground, until killed.
 pub fn serve(address: &str) -> std::io::Result<()> {
     let listener = std::net::TcpListener::bind(address)?;
-    println!("listening on http://{}/", listener.local_addr()?);
+    // The pid is for scripts that start us under strace: killing strace
+    // would leave us running, detached.
+    println!(
+        "listening on http://{}/ (pid {})",
+        listener.local_addr()?,
+        std::process::id()
+    );
     runloop::run(async move { hello().serve(runloop::net::TcpListener::from_std(listener)?).await })
 }
 
