@@ -36,7 +36,9 @@
 //!    holds, in a `ManuallyDrop` so it never gives back a count it does
 //!    not own (futures' `waker_ref` and tokio do the same). A future that
 //!    keeps the waker clones it, and the clone owns a count of its own.
-//!    The argument is at `borrowed_waker`.
+//!    That is why `Runnable::run` takes the loop's `Arc` by value and hands
+//!    it back: the waker is made from the `Arc` itself. The argument is at
+//!    `borrowed_waker`.
 //!
 //! Everything else in a task (stage, join waiter, flags) is touched only by
 //! the loop thread, so it lives in plain `Cell`s and `RefCell`s.
@@ -197,7 +199,27 @@ impl<F: Future> Task<F> {
 }
 
 impl<F: Future + 'static> Runnable for Task<F> {
-    fn run(&self) -> PollOutcome {
+    fn run(self: Arc<Self>) -> (PollOutcome, Arc<dyn Runnable>) {
+        // The poll's waker borrows the count this `Arc` holds, so it is made
+        // from the `Arc` itself and is gone before the `Arc` is handed back.
+        let waker = borrowed_waker(&self);
+        let outcome = self.step(&waker);
+        (outcome, self)
+    }
+
+    fn shutdown(&self) {
+        if self.header.state.is_done() {
+            return;
+        }
+        let drop_panic = self.drop_future();
+        self.finish(Err(self.cancelled_or_panicked(drop_panic)));
+    }
+}
+
+impl<F: Future> Task<F> {
+    /// One step of the task: poll the future once with `waker`, or drop it
+    /// if cancellation was asked for, and finish the task if it is done.
+    fn step(&self, waker: &Waker) -> PollOutcome {
         self.header.state.clear_notified();
         if self.cancel_requested.get() {
             log::debug!(target: LOG, "task {} cancelled", self.header.id);
@@ -205,8 +227,7 @@ impl<F: Future + 'static> Runnable for Task<F> {
             return self.finish(Err(self.cancelled_or_panicked(drop_panic)));
         }
         let polled = {
-            let waker = borrowed_waker(self);
-            let mut cx = Context::from_waker(&waker);
+            let mut cx = Context::from_waker(waker);
             panic::catch_unwind(AssertUnwindSafe(|| self.poll_future(&mut cx)))
         };
         let result = match polled {
@@ -231,14 +252,6 @@ impl<F: Future + 'static> Runnable for Task<F> {
             }
         };
         self.finish(result)
-    }
-
-    fn shutdown(&self) {
-        if self.header.state.is_done() {
-            return;
-        }
-        let drop_panic = self.drop_future();
-        self.finish(Err(self.cancelled_or_panicked(drop_panic)));
     }
 }
 
@@ -331,23 +344,23 @@ fn waker<T: Wakeable>(target: Arc<T>) -> Waker {
     unsafe { Waker::from_raw(RawWaker::new(data, vtable::<T>())) }
 }
 
-/// A waker for `task` that borrows a strong count instead of owning one,
+/// A waker for `task` that borrows its strong count instead of owning one,
 /// for the length of one poll.
 ///
-/// `Task::run` is only ever called through an `Arc<Task<F>>` that the loop
-/// holds for the whole call (the concrete type never leaves this file, and
-/// `new_task` is the only constructor), so `task` points into a live `Arc`
-/// allocation, exactly where `Arc::into_raw` would point. The waker made
-/// here uses that pointer with the usual vtable but is never dropped
-/// (`ManuallyDrop`), so it never releases the count it did not take, and it
-/// does not outlive the poll: `Context` borrows it. A future that wants to
-/// keep it calls `clone`, which takes a count of its own (`clone_waker`).
-/// Since pointer and vtable are the same for every poll of a task,
-/// `Waker::will_wake` still recognises a stored clone.
-fn borrowed_waker<T: Wakeable>(task: &T) -> ManuallyDrop<Waker> {
-    let data = std::ptr::from_ref(task).cast::<()>();
-    // SAFETY: see above: `data` is the `Arc::into_raw` pointer of a live
-    // `Arc<T>`, and the `ManuallyDrop` keeps the borrowed count untouched.
+/// `Arc::as_ptr` gives exactly the pointer `Arc::into_raw` would, with the
+/// right to reach the whole allocation (the counts included), so the usual
+/// vtable works on it. The waker is never dropped (`ManuallyDrop`), so it
+/// never releases the count it did not take, and it does not outlive the
+/// borrow of `task`: `Task::run` makes it from the loop's `Arc`, lends it to
+/// one poll through a `Context`, and lets it go before handing the `Arc`
+/// back. A future that wants to keep the waker calls `clone`, which takes a
+/// count of its own (`clone_waker`). Pointer and vtable are the same for
+/// every poll of a task, so `Waker::will_wake` still recognises a stored
+/// clone.
+fn borrowed_waker<T: Wakeable>(task: &Arc<T>) -> ManuallyDrop<Waker> {
+    let data = Arc::as_ptr(task).cast::<()>();
+    // SAFETY: see above: `data` points into a live `Arc<T>` as
+    // `Arc::into_raw` would, and the `ManuallyDrop` keeps its count untouched.
     ManuallyDrop::new(unsafe { Waker::from_raw(RawWaker::new(data, vtable::<T>())) })
 }
 
