@@ -357,6 +357,13 @@ fn waker<T: Wakeable>(target: Arc<T>) -> Waker {
 /// count of its own (`clone_waker`). Pointer and vtable are the same for
 /// every poll of a task, so `Waker::will_wake` still recognises a stored
 /// clone.
+///
+/// Why from the `Arc` and not from `&self` inside `run`? The address would
+/// be the same, but a pointer made from a reference may only be used for
+/// what the reference covers, the `Task`, while `clone_waker` and
+/// `drop_waker` reach back to the counts in front of it. Miri (Stacked
+/// Borrows) reports that as undefined behaviour; `Arc::as_ptr` may reach
+/// the whole allocation.
 fn borrowed_waker<T: Wakeable>(task: &Arc<T>) -> ManuallyDrop<Waker> {
     let data = Arc::as_ptr(task).cast::<()>();
     // SAFETY: see above: `data` points into a live `Arc<T>` as
