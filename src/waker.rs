@@ -10,7 +10,7 @@
 //! pins is the allocation itself (as large as the future was), never the
 //! runtime.
 //!
-//! This is the only file in runloop with `unsafe`, for two reasons:
+//! This is the only file in runloop with `unsafe`, for three reasons:
 //!
 //! 1. **The vtable.** The four functions turn the data pointer back into an
 //!    `Arc`. `Waker` promises to be `Send + Sync`, while a task's future
@@ -28,6 +28,18 @@
 //!    concrete `Arc<Task<F>>` never leaves this file, and this file never
 //!    moves a running future out of its stage: it only drops it in place.
 //!
+//! 3. **Lending the task's own reference to a poll.** Every poll needs a
+//!    `Waker` for the task. Cloning the `Arc` for it would cost an atomic
+//!    increment and decrement per poll; keeping one inside the task would
+//!    cost 24 bytes per task and a reference cycle to break. Instead
+//!    `Task::run` builds a waker that *borrows* the count the loop already
+//!    holds, in a `ManuallyDrop` so it never gives back a count it does
+//!    not own (futures' `waker_ref` and tokio do the same). A future that
+//!    keeps the waker clones it, and the clone owns a count of its own.
+//!    That is why `Runnable::run` takes the loop's `Arc` by value and hands
+//!    it back: the waker is made from the `Arc` itself. The argument is at
+//!    `borrowed_waker`.
+//!
 //! Everything else in a task (stage, join waiter, flags) is touched only by
 //! the loop thread, so it lives in plain `Cell`s and `RefCell`s.
 
@@ -35,6 +47,7 @@ use crate::task::mailbox::Remote;
 use crate::task::{Header, JoinError, JoinHandle, JoinTarget, PollOutcome, Runnable, TaskId};
 use std::cell::{Cell, RefCell};
 use std::future::Future;
+use std::mem::ManuallyDrop;
 use std::panic::{self, AssertUnwindSafe};
 use std::pin::Pin;
 use std::sync::{Arc, Weak};
@@ -56,15 +69,10 @@ where
     let task = Arc::new(Task {
         header: Header::new(id, remote),
         stage: RefCell::new(Stage::Running(future)),
-        own_waker: RefCell::new(None),
         join_waker: Cell::new(None),
         cancel_requested: Cell::new(false),
         detached: Cell::new(false),
     });
-    // The task keeps a waker to itself while it runs, so a poll needs no
-    // refcount traffic and `Waker::will_wake` is true across polls. The cycle
-    // it makes is broken when the future is done (`Task::finish`).
-    *task.own_waker.borrow_mut() = Some(waker(task.clone()));
     (task.clone(), JoinHandle::new(task))
 }
 
@@ -82,7 +90,6 @@ where
     let task: Arc<Task<F>> = Arc::new(Task {
         header: Header::new(TaskId::new(0, 0), remote),
         stage: RefCell::new(Stage::Finished(Err(JoinError::Cancelled))),
-        own_waker: RefCell::new(None),
         join_waker: Cell::new(None),
         cancel_requested: Cell::new(false),
         detached: Cell::new(false),
@@ -109,7 +116,6 @@ enum Stage<F: Future> {
 struct Task<F: Future> {
     header: Header,
     stage: RefCell<Stage<F>>,
-    own_waker: RefCell<Option<Waker>>,
     /// Whoever awaits the `JoinHandle`.
     join_waker: Cell<Option<Waker>>,
     cancel_requested: Cell<bool>,
@@ -153,15 +159,11 @@ impl<F: Future> Task<F> {
         };
         *self.stage.borrow_mut() = Stage::Finished(result);
         self.header.state.set_done();
-        // Break the task → own waker → task cycle; the loop still holds a
-        // reference, so this never frees the task under our feet.
-        let own_waker = self.own_waker.borrow_mut().take();
         if self.detached.get() {
             self.discard_output();
         } else if let Some(waiter) = self.join_waker.take() {
             waiter.wake();
         }
-        drop(own_waker);
         outcome
     }
 
@@ -196,8 +198,28 @@ impl<F: Future> Task<F> {
     }
 }
 
-impl<F: Future> Runnable for Task<F> {
-    fn run(&self) -> PollOutcome {
+impl<F: Future + 'static> Runnable for Task<F> {
+    fn run(self: Arc<Self>) -> (PollOutcome, Arc<dyn Runnable>) {
+        // The poll's waker borrows the count this `Arc` holds, so it is made
+        // from the `Arc` itself and is gone before the `Arc` is handed back.
+        let waker = borrowed_waker(&self);
+        let outcome = self.step(&waker);
+        (outcome, self)
+    }
+
+    fn shutdown(&self) {
+        if self.header.state.is_done() {
+            return;
+        }
+        let drop_panic = self.drop_future();
+        self.finish(Err(self.cancelled_or_panicked(drop_panic)));
+    }
+}
+
+impl<F: Future> Task<F> {
+    /// One step of the task: poll the future once with `waker`, or drop it
+    /// if cancellation was asked for, and finish the task if it is done.
+    fn step(&self, waker: &Waker) -> PollOutcome {
         self.header.state.clear_notified();
         if self.cancel_requested.get() {
             log::debug!(target: LOG, "task {} cancelled", self.header.id);
@@ -205,16 +227,12 @@ impl<F: Future> Runnable for Task<F> {
             return self.finish(Err(self.cancelled_or_panicked(drop_panic)));
         }
         let polled = {
-            let own_waker = self.own_waker.borrow();
-            let Some(waker) = own_waker.as_ref() else {
-                return PollOutcome::Cancelled; // already finished: nothing to poll
-            };
             let mut cx = Context::from_waker(waker);
             panic::catch_unwind(AssertUnwindSafe(|| self.poll_future(&mut cx)))
         };
         let result = match polled {
             Ok(Some(Poll::Pending)) => return PollOutcome::Pending,
-            Ok(None) => return PollOutcome::Cancelled,
+            Ok(None) => return PollOutcome::Cancelled, // already finished: nothing to poll
             Ok(Some(Poll::Ready(output))) => match self.drop_future() {
                 None => Ok(output),
                 Some(payload) => {
@@ -234,14 +252,6 @@ impl<F: Future> Runnable for Task<F> {
             }
         };
         self.finish(result)
-    }
-
-    fn shutdown(&self) {
-        if self.header.state.is_done() {
-            return;
-        }
-        let drop_panic = self.drop_future();
-        self.finish(Err(self.cancelled_or_panicked(drop_panic)));
     }
 }
 
@@ -332,6 +342,33 @@ fn waker<T: Wakeable>(target: Arc<T>) -> Waker {
     // contract for exactly this kind of pointer, and the `Send + Sync`
     // promise for the reasons given in the module essay.
     unsafe { Waker::from_raw(RawWaker::new(data, vtable::<T>())) }
+}
+
+/// A waker for `task` that borrows its strong count instead of owning one,
+/// for the length of one poll.
+///
+/// `Arc::as_ptr` gives exactly the pointer `Arc::into_raw` would, with the
+/// right to reach the whole allocation (the counts included), so the usual
+/// vtable works on it. The waker is never dropped (`ManuallyDrop`), so it
+/// never releases the count it did not take, and it does not outlive the
+/// borrow of `task`: `Task::run` makes it from the loop's `Arc`, lends it to
+/// one poll through a `Context`, and lets it go before handing the `Arc`
+/// back. A future that wants to keep the waker calls `clone`, which takes a
+/// count of its own (`clone_waker`). Pointer and vtable are the same for
+/// every poll of a task, so `Waker::will_wake` still recognises a stored
+/// clone.
+///
+/// Why from the `Arc` and not from `&self` inside `run`? The address would
+/// be the same, but a pointer made from a reference may only be used for
+/// what the reference covers, the `Task`, while `clone_waker` and
+/// `drop_waker` reach back to the counts in front of it. Miri (Stacked
+/// Borrows) reports that as undefined behaviour; `Arc::as_ptr` may reach
+/// the whole allocation.
+fn borrowed_waker<T: Wakeable>(task: &Arc<T>) -> ManuallyDrop<Waker> {
+    let data = Arc::as_ptr(task).cast::<()>();
+    // SAFETY: see above: `data` points into a live `Arc<T>` as
+    // `Arc::into_raw` would, and the `ManuallyDrop` keeps its count untouched.
+    ManuallyDrop::new(unsafe { Waker::from_raw(RawWaker::new(data, vtable::<T>())) })
 }
 
 fn vtable<T: Wakeable>() -> &'static RawWakerVTable {

@@ -212,7 +212,7 @@ impl EventLoop {
         };
         self.observer.poll_started(id);
         budget::reset(self.coop_budget);
-        let outcome = task.run();
+        let (outcome, task) = task.run();
         self.observer.poll_finished(id, outcome);
         log::trace!(target: LOG, "poll task {id} -> {outcome:?}");
         if outcome == PollOutcome::Pending {

@@ -36,6 +36,7 @@ impl Header {
     }
 
     /// Queues the task unless it is already queued or done.
+    #[inline]
     pub(crate) fn wake(&self) {
         if self.state.notify() {
             mailbox::deliver(self.id, &self.remote);

@@ -39,6 +39,8 @@ pub use join::{JoinError, JoinHandle};
 pub(crate) use join::{JoinTarget, panic_message};
 pub use yield_now::{YieldNow, yield_now};
 
+use std::sync::Arc;
+
 /// How one poll of a task ended, as the loop (and
 /// [`Hooks`](crate::observe::Hooks)) see it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -65,8 +67,11 @@ impl PollOutcome {
 /// The part of a task the loop holds and drives; the [`JoinHandle`] is the
 /// other part. Implemented by the task allocation in `src/waker.rs`.
 pub(crate) trait Runnable {
-    /// Polls the future once (or drops it, if [`JoinHandle::abort`] asked).
-    fn run(&self) -> PollOutcome;
+    /// Polls the future once (or drops it, if [`JoinHandle::abort`] asked),
+    /// then hands the task back. It takes the loop's `Arc` rather than
+    /// `&self` because the waker lent to the poll borrows that very
+    /// reference (see `borrowed_waker` in `src/waker.rs`).
+    fn run(self: Arc<Self>) -> (PollOutcome, Arc<dyn Runnable>);
     /// The runtime is going away: drop the future now, on this thread, and
     /// resolve the handle as cancelled.
     fn shutdown(&self);
