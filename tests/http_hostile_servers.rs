@@ -18,53 +18,15 @@
 
 mod http_common;
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::cell::Cell;
 use std::time::{Duration, Instant};
 
+use http_common::common::counting_allocator::{CountingAllocator, peak_bytes_during as peak_during};
 use http_common::common::with_deadline;
 use http_common::scripted::{Scripted, Step, send};
 use runloop::http::{Client, Error, Limit, Limits, blocking};
 
-struct CountingAllocator;
-
-thread_local! {
-    /// Bytes allocated on this thread and not freed on it.
-    static LIVE: Cell<isize> = const { Cell::new(0) };
-    /// The most `LIVE` has been since the last `peak_during` began.
-    static PEAK: Cell<isize> = const { Cell::new(0) };
-}
-
-// SAFETY: every call is forwarded unchanged to the system allocator; the
-// only addition is two thread-local counters, which do not allocate.
-unsafe impl GlobalAlloc for CountingAllocator {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let _ = LIVE.try_with(|live| {
-            live.set(live.get() + layout.size() as isize);
-            let _ = PEAK.try_with(|peak| peak.set(peak.get().max(live.get())));
-        });
-        // SAFETY: same contract as our caller's.
-        unsafe { System.alloc(layout) }
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        let _ = LIVE.try_with(|live| live.set(live.get() - layout.size() as isize));
-        // SAFETY: same contract as our caller's.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-}
-
 #[global_allocator]
 static GLOBAL: CountingAllocator = CountingAllocator;
-
-/// Runs `work` and returns its result, with the most bytes this thread
-/// held at once meanwhile beyond what it held at the start.
-fn peak_during<T>(work: impl FnOnce() -> T) -> (T, usize) {
-    let start = LIVE.with(Cell::get);
-    PEAK.with(|peak| peak.set(start));
-    let result = work();
-    (result, (PEAK.with(Cell::get) - start).max(0) as usize)
-}
 
 /// The total timeout every client here gets: each case must end well
 /// within it, with its own error.

@@ -8,11 +8,10 @@
 //!
 //! The count is process-wide, so this file holds a single test.
 
-use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 use std::future::poll_fn;
 use std::rc::Rc;
-use std::sync::atomic::{AtomicBool, AtomicIsize, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::task::{Poll, Waker};
 use std::time::Duration;
@@ -21,27 +20,7 @@ use std::time::Duration;
 mod common;
 
 use common::DropCounter;
-
-struct CountingAllocator;
-
-/// Allocations made minus allocations freed, by every thread.
-static LIVE: AtomicIsize = AtomicIsize::new(0);
-
-// SAFETY: every call is forwarded unchanged to the system allocator; the
-// only addition is an atomic counter, which does not allocate.
-unsafe impl GlobalAlloc for CountingAllocator {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        LIVE.fetch_add(1, Ordering::Relaxed);
-        // SAFETY: same contract as our caller's.
-        unsafe { System.alloc(layout) }
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        LIVE.fetch_sub(1, Ordering::Relaxed);
-        // SAFETY: same contract as our caller's.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-}
+use common::counting_allocator::{CountingAllocator, live_allocations};
 
 #[global_allocator]
 static GLOBAL: CountingAllocator = CountingAllocator;
@@ -124,11 +103,11 @@ fn ten_thousand_tasks_woken_from_eight_threads_while_the_runtime_drops_twenty_ti
     let wakes = common::with_deadline(Duration::from_secs(120), || {
         let (dropped, mut wakes) = round(); // warm-up: lazily made statics
         assert_eq!(dropped, tasks());
-        let live = LIVE.load(Ordering::SeqCst);
+        let live = live_allocations();
         for n in 1..rounds() {
             let (dropped, round_wakes) = round();
             assert_eq!(dropped, tasks(), "round {n}: every future dropped once");
-            assert_eq!(LIVE.load(Ordering::SeqCst), live, "round {n}: allocations leaked");
+            assert_eq!(live_allocations(), live, "round {n}: allocations leaked");
             wakes += round_wakes;
         }
         wakes

@@ -10,11 +10,9 @@
 //! The count is process-wide, so this file holds a single test: nothing
 //! else in the process allocates while it counts.
 
-use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::{Cell, RefCell};
 use std::future::{pending, poll_fn};
 use std::rc::Rc;
-use std::sync::atomic::{AtomicIsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
 use std::task::{Poll, Waker};
 use std::time::Duration;
@@ -22,33 +20,10 @@ use std::time::Duration;
 #[path = "common/mod.rs"]
 mod common;
 
-struct CountingAllocator;
-
-/// Allocations made minus allocations freed, by every thread.
-static LIVE: AtomicIsize = AtomicIsize::new(0);
-
-// SAFETY: every call is forwarded unchanged to the system allocator; the
-// only addition is an atomic counter, which does not allocate.
-unsafe impl GlobalAlloc for CountingAllocator {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        LIVE.fetch_add(1, Ordering::Relaxed);
-        // SAFETY: same contract as our caller's.
-        unsafe { System.alloc(layout) }
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        LIVE.fetch_sub(1, Ordering::Relaxed);
-        // SAFETY: same contract as our caller's.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-}
+use common::counting_allocator::{CountingAllocator, live_allocations};
 
 #[global_allocator]
 static GLOBAL: CountingAllocator = CountingAllocator;
-
-fn live_allocations() -> isize {
-    LIVE.load(Ordering::SeqCst)
-}
 
 /// A thread that wakes wakers handed to it, one at a time. It is started
 /// before counting begins (a thread's start and exit allocate and free

@@ -1,6 +1,8 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 
+pub mod counting_allocator;
+
 use std::sync::mpsc;
 use std::time::Duration;
 
