@@ -55,7 +55,8 @@
 //!
 //! `error.rs` and `limits.rs` (the vocabulary of failure), `url.rs`,
 //! `headers.rs`, `message.rs`, `request.rs` (the client writes), `head.rs`,
-//! `body.rs`, `chunked.rs`, `response.rs` (the client reads), then
+//! `body.rs`, `chunked.rs`, `progress.rs` (head, body, done: the walk both
+//! parsers share), `response.rs` (the client reads), then
 //! `server_proto.rs` (the same two jobs from the other side).
 
 // No input may make this module panic: no indexing that can fail, no
@@ -75,6 +76,7 @@ mod head;
 mod headers;
 mod limits;
 mod message;
+mod progress;
 mod request;
 mod response;
 mod server_proto;

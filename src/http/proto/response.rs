@@ -16,6 +16,7 @@
 //!   Body --(end of body)------> Done   or Head -> Done when there is no body
 //! ```
 //!
+//! The walk itself is shared with the request parser (`progress.rs`).
 //! Any error moves it to `Failed`, where it stays: after a framing error
 //! nobody can know where the next response starts.
 //!
@@ -44,10 +45,11 @@
 
 use super::body::{BodyDecoder, Framing, check_chunked, content_length, has_transfer_encoding};
 use super::error::{ParseError, quoted};
-use super::head::{HeadBuffer, Section, parse_fields};
+use super::head::{HeadBuffer, parse_fields};
 use super::headers::{Headers, is_field_value_byte};
 use super::limits::Limits;
 use super::message::{Connection, Method, Version};
+use super::progress::Progress;
 
 /// The status line and header fields of a response.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -85,7 +87,7 @@ pub struct ResponseParser {
     /// A response to HEAD never has a body, so the parser must know.
     request_was_head: bool,
     limits: Limits,
-    state: State,
+    progress: Progress,
     head: Option<ResponseHead>,
     framing: Option<Framing>,
     trailers: Option<Headers>,
@@ -94,21 +96,13 @@ pub struct ResponseParser {
     started: bool,
 }
 
-#[derive(Debug)]
-enum State {
-    Head(HeadBuffer),
-    Body(BodyDecoder),
-    Done,
-    Failed(ParseError),
-}
-
 impl ResponseParser {
     /// A parser for the response to a request made with `method`.
     pub fn new(method: &Method, limits: Limits) -> Self {
         ResponseParser {
             request_was_head: *method == Method::Head,
             limits,
-            state: State::Head(HeadBuffer::new(Section::Head)),
+            progress: Progress::new(),
             head: None,
             framing: None,
             trailers: None,
@@ -127,29 +121,15 @@ impl ResponseParser {
     pub fn feed(&mut self, input: &[u8], body: &mut Vec<u8>) -> Result<usize, ParseError> {
         self.started |= !input.is_empty();
         let result = self.advance(input, body);
-        if let Err(error) = &result {
-            self.state = State::Failed(error.clone());
-        }
-        result
+        self.progress.latch(result)
     }
 
     /// The peer closed the connection. Completes a body that runs until
     /// close; anywhere else it is an error: [`ParseError::IncompleteBody`]
     /// in a body, [`ParseError::Malformed`] in the head.
     pub fn finish(&mut self) -> Result<(), ParseError> {
-        let result = match &self.state {
-            State::Done => Ok(()),
-            State::Failed(error) => Err(error.clone()),
-            State::Head(_) => Err(ParseError::malformed(
-                "the connection closed before the response head was complete",
-            )),
-            State::Body(decoder) => decoder.at_eof(),
-        };
-        self.state = match &result {
-            Ok(()) => State::Done,
-            Err(error) => State::Failed(error.clone()),
-        };
-        result
+        self.progress
+            .finish("the connection closed before the response head was complete")
     }
 
     /// The connection broke — the peer reset it — in the middle of the
@@ -160,8 +140,8 @@ impl ResponseParser {
     /// runs until close, whose end a reset cannot be told from) it gives
     /// `None` and changes nothing: the caller reports the I/O error.
     pub fn cut_short(&mut self) -> Option<ParseError> {
-        match &self.state {
-            State::Body(BodyDecoder::Length { .. } | BodyDecoder::Chunked(_)) => self.finish().err(),
+        match &self.progress {
+            Progress::Body(BodyDecoder::Length { .. } | BodyDecoder::Chunked(_)) => self.finish().err(),
             _ => None,
         }
     }
@@ -185,7 +165,7 @@ impl ResponseParser {
 
     /// True when the whole response, body included, has been read.
     pub fn is_complete(&self) -> bool {
-        matches!(self.state, State::Done)
+        self.progress.is_done()
     }
 
     /// True when the response is complete and the connection may carry
@@ -205,29 +185,25 @@ impl ResponseParser {
     /// Bytes of memory the parser holds, for tests of the limits.
     #[doc(hidden)]
     pub fn buffered_len(&self) -> usize {
-        match &self.state {
-            State::Head(buffer) => buffer.capacity(),
-            State::Body(decoder) => decoder.buffered_len(),
-            State::Done | State::Failed(_) => 0,
-        }
+        self.progress.buffered_len()
     }
 
     fn advance(&mut self, input: &[u8], body: &mut Vec<u8>) -> Result<usize, ParseError> {
         let mut consumed = 0;
         loop {
             let rest = input.get(consumed..).unwrap_or_default();
-            match &mut self.state {
-                State::Failed(error) => return Err(error.clone()),
-                State::Done => return Ok(consumed),
-                State::Body(decoder) => {
+            match &mut self.progress {
+                Progress::Failed(error) => return Err(error.clone()),
+                Progress::Done => return Ok(consumed),
+                Progress::Body(decoder) => {
                     consumed += decoder.decode(rest, body)?;
                     if decoder.is_done() {
                         self.trailers = decoder.take_trailers();
-                        self.state = State::Done;
+                        self.progress = Progress::Done;
                     }
                     return Ok(consumed);
                 }
-                State::Head(buffer) => {
+                Progress::Head(buffer) => {
                     if rest.is_empty() {
                         return Ok(consumed);
                     }
@@ -257,10 +233,7 @@ impl ResponseParser {
         let (framing, framing_is_clear) = decided?;
         self.reusable = wants_keep_alive && framing_is_clear && !switching_protocols;
         self.framing = Some(framing);
-        self.state = match BodyDecoder::new(framing, &self.limits)? {
-            Some(decoder) => State::Body(decoder),
-            None => State::Done,
-        };
+        self.progress = Progress::after_head(BodyDecoder::new(framing, &self.limits)?);
         Ok(())
     }
 

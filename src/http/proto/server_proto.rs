@@ -35,10 +35,11 @@
 
 use super::body::{BodyDecoder, Framing, check_chunked, content_length, has_transfer_encoding};
 use super::error::{InvalidInput, Limit, ParseError, quoted};
-use super::head::{HeadBuffer, Section, parse_fields};
+use super::head::{HeadBuffer, parse_fields};
 use super::headers::{Headers, is_field_value_byte};
 use super::limits::Limits;
 use super::message::{Connection, Method, Version, reason_phrase};
+use super::progress::Progress;
 use super::url::parse_authority;
 
 /// The request line and header fields of a request.
@@ -93,17 +94,9 @@ impl RequestHead {
 #[derive(Debug)]
 pub struct RequestParser {
     limits: Limits,
-    state: State,
+    progress: Progress,
     head: Option<RequestHead>,
     started: bool,
-}
-
-#[derive(Debug)]
-enum State {
-    Head(HeadBuffer),
-    Body(BodyDecoder),
-    Done,
-    Failed(ParseError),
 }
 
 impl RequestParser {
@@ -111,7 +104,7 @@ impl RequestParser {
     pub fn new(limits: Limits) -> Self {
         RequestParser {
             limits,
-            state: State::Head(HeadBuffer::new(Section::Head)),
+            progress: Progress::new(),
             head: None,
             started: false,
         }
@@ -124,28 +117,15 @@ impl RequestParser {
     pub fn feed(&mut self, input: &[u8], body: &mut Vec<u8>) -> Result<usize, ParseError> {
         self.started |= !input.is_empty();
         let result = self.advance(input, body);
-        if let Err(error) = &result {
-            self.state = State::Failed(error.clone());
-        }
-        result
+        self.progress.latch(result)
     }
 
     /// The client closed the connection. Fine after a complete request; an
     /// error in the middle of one. (A close before any byte, see
     /// [`is_started`](Self::is_started), is a client simply leaving.)
     pub fn finish(&mut self) -> Result<(), ParseError> {
-        let result = match &self.state {
-            State::Done => Ok(()),
-            State::Failed(error) => Err(error.clone()),
-            State::Head(_) => Err(ParseError::malformed(
-                "the connection closed before the request head was complete",
-            )),
-            State::Body(decoder) => decoder.at_eof(),
-        };
-        if let Err(error) = &result {
-            self.state = State::Failed(error.clone());
-        }
-        result
+        self.progress
+            .finish("the connection closed before the request head was complete")
     }
 
     /// The request head, once parsed.
@@ -155,7 +135,7 @@ impl RequestParser {
 
     /// True when the whole request, body included, has been read.
     pub fn is_complete(&self) -> bool {
-        matches!(self.state, State::Done)
+        self.progress.is_done()
     }
 
     /// True once any byte has been fed.
@@ -172,25 +152,21 @@ impl RequestParser {
     /// Bytes of memory the parser holds, for tests of the limits.
     #[doc(hidden)]
     pub fn buffered_len(&self) -> usize {
-        match &self.state {
-            State::Head(buffer) => buffer.capacity(),
-            State::Body(decoder) => decoder.buffered_len(),
-            State::Done | State::Failed(_) => 0,
-        }
+        self.progress.buffered_len()
     }
 
     fn advance(&mut self, input: &[u8], body: &mut Vec<u8>) -> Result<usize, ParseError> {
-        match &mut self.state {
-            State::Failed(error) => Err(error.clone()),
-            State::Done => Ok(0),
-            State::Body(decoder) => {
+        match &mut self.progress {
+            Progress::Failed(error) => Err(error.clone()),
+            Progress::Done => Ok(0),
+            Progress::Body(decoder) => {
                 let used = decoder.decode(input, body)?;
                 if decoder.is_done() {
-                    self.state = State::Done;
+                    self.progress = Progress::Done;
                 }
                 Ok(used)
             }
-            State::Head(buffer) => {
+            Progress::Head(buffer) => {
                 let (used, complete) = buffer.push(input, self.limits.max_head_bytes)?;
                 if !complete {
                     return Ok(used);
@@ -198,10 +174,7 @@ impl RequestParser {
                 let head = parse_head(buffer, &self.limits)?;
                 let framing = framing_of(&head);
                 self.head = Some(head); // kept even if the framing is refused, for error reports
-                self.state = match BodyDecoder::new(framing?, &self.limits)? {
-                    Some(decoder) => State::Body(decoder),
-                    None => State::Done,
-                };
+                self.progress = Progress::after_head(BodyDecoder::new(framing?, &self.limits)?);
                 let rest = input.get(used..).unwrap_or_default();
                 Ok(used + self.advance(rest, body)?)
             }
