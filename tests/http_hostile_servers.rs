@@ -39,23 +39,29 @@ struct Outcome {
     took: Duration,
 }
 
+/// Runs one request that a hostile server must make fail, measuring how
+/// long it took and the most memory this thread held meanwhile.
+fn failure_of<T: std::fmt::Debug>(request: impl FnOnce() -> Result<T, Error>) -> Outcome {
+    let start = Instant::now();
+    let (result, peak) = peak_during(request);
+    let error = result.expect_err("the hostile server must make the request fail");
+    Outcome {
+        error,
+        peak,
+        took: start.elapsed(),
+    }
+}
+
 /// GET `url` with the async client (its own thread and runtime), expecting
 /// an error.
 fn async_get(url: String, limits: Limits) -> Outcome {
     with_deadline(TIMEOUT * 2, move || {
-        let start = Instant::now();
-        let (result, peak) = peak_during(|| {
+        failure_of(|| {
             runloop::run(async move {
                 let client = Client::builder().timeout(TIMEOUT).limits(limits).build();
                 client.get(&url).await.map(|response| response.status)
             })
-        });
-        let error = result.expect_err("the hostile server must make the request fail");
-        Outcome {
-            error,
-            peak,
-            took: start.elapsed(),
-        }
+        })
     })
 }
 
@@ -63,39 +69,25 @@ fn async_get(url: String, limits: Limits) -> Outcome {
 /// and dropped, never gathered.
 fn async_stream(url: String, limits: Limits) -> Outcome {
     with_deadline(TIMEOUT * 2, move || {
-        let start = Instant::now();
-        let (result, peak) = peak_during(|| {
+        failure_of(|| {
             runloop::run(async move {
                 let client = Client::builder().timeout(TIMEOUT).limits(limits).build();
                 let mut response = client.get_streaming(&url).await?;
                 while response.chunk().await?.is_some() {}
                 Ok::<_, Error>(response.received())
             })
-        });
-        let error = result.expect_err("the hostile server must make the request fail");
-        Outcome {
-            error,
-            peak,
-            took: start.elapsed(),
-        }
+        })
     })
 }
 
 /// The same with the blocking client.
 fn blocking_get(url: String, limits: Limits) -> Outcome {
     with_deadline(TIMEOUT * 2, move || {
-        let start = Instant::now();
         let client = blocking::Client::builder()
             .timeout(TIMEOUT)
             .limits(limits)
             .build_blocking();
-        let (result, peak) = peak_during(|| client.get(&url).map(|response| response.status));
-        let error = result.expect_err("the hostile server must make the request fail");
-        Outcome {
-            error,
-            peak,
-            took: start.elapsed(),
-        }
+        failure_of(|| client.get(&url).map(|response| response.status))
     })
 }
 
