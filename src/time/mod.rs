@@ -3,8 +3,8 @@
 //! `sleep(d).await` suspends one task, not the thread: asyncio's
 //! `await asyncio.sleep(d)`. A [`Sleep`] costs nothing until it is first
 //! polled; then, unless its deadline has already passed, it registers a timer
-//! in the reactor's heap (`src/reactor/timers.rs`) with the task's waker and
-//! returns `Pending`. The reactor sleeps no longer than the nearest
+//! in the reactor's timer queue (`src/reactor/timer_heap.rs`) with the task's
+//! waker and returns `Pending`. The reactor sleeps no longer than the nearest
 //! deadline, fires the timer, and the task runs again.
 //!
 //! Files: this one ([`sleep`], [`sleep_until`], [`Sleep`]), `timeout.rs`
