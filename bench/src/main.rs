@@ -27,7 +27,7 @@ static ALLOCATOR: counting::Counting = counting::Counting;
 
 const USAGE: &str = "usage: runloop-bench [--json] [--rounds N] [--quiet] [--runtime NAME]... [--url URL] [WORKLOAD...]
        runloop-bench --serve ADDR
-  WORKLOAD   an id or its prefix, any case: w1 w2 w3 w4 (= w4a w4b) w5 w6 w7 w8
+  WORKLOAD   an id or its prefix, any case: w1 w2 w3 w4 (= w4a w4b) w5 w6 w7 w8 w9 w10
   --json     print JSON instead of a markdown table
   --rounds   counted rounds after the warm-up round (default 7, at least 1)
   --quiet    no progress lines on stderr
@@ -95,9 +95,7 @@ fn main() -> ExitCode {
     }
     let selected: Vec<_> = workloads::all()
         .into_iter()
-        .filter(|w| {
-            options.filters.is_empty() || options.filters.iter().any(|f| w.id.to_ascii_lowercase().starts_with(f))
-        })
+        .filter(|w| options.filters.is_empty() || options.filters.iter().any(|f| selects(f, w.id)))
         .collect();
     if selected.is_empty() {
         eprintln!("no workload matches {:?}\n{USAGE}", options.filters);
@@ -123,6 +121,15 @@ fn main() -> ExitCode {
         print!("{}", markdown(&outcomes, &machine, options.rounds));
     }
     ExitCode::SUCCESS
+}
+
+/// Whether `filter` names workload `id`: the id itself or a prefix of it
+/// that does not stop inside a number, so `w4` picks W4a and W4b but `w1`
+/// picks W1 and not W10.
+fn selects(filter: &str, id: &str) -> bool {
+    let id = id.to_ascii_lowercase();
+    id.strip_prefix(filter)
+        .is_some_and(|rest| !rest.starts_with(|c: char| c.is_ascii_digit()))
 }
 
 /// Where the numbers come from: how many cores, and how busy the machine was.

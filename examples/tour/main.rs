@@ -13,6 +13,7 @@ mod pictures;
 mod spawn_and_join;
 mod tcp_echo;
 mod timers;
+mod waiting;
 mod yield_ping_pong;
 
 use std::time::Instant;
@@ -41,6 +42,11 @@ fn main() {
         9,
         "HTTP/1.1 by hand: a server, a pooled client, a streamed download",
         http::run,
+    );
+    chapter(
+        10,
+        "Waiting for each other: locks, semaphores, events, task groups",
+        waiting::run,
     );
     println!("The tour took {:.2?}.", start.elapsed());
 }

@@ -130,12 +130,8 @@ impl Future for EventWait<'_> {
         let mut state = event.state.borrow_mut();
         match &self.ticket {
             None => {
-                if budget::poll_proceed(cx).is_pending() {
-                    return Poll::Pending;
-                }
                 if state.set {
-                    budget::spend();
-                    return Poll::Ready(());
+                    return budget::poll_spend(cx);
                 }
                 self.ticket = Some(state.waiters.push_back(cx.waker().clone(), ()));
                 Poll::Pending

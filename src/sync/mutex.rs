@@ -143,8 +143,13 @@ impl<T> Mutex<T> {
     }
 
     /// Frees the lock, or hands it to the first waiter.
+    #[inline]
     fn unlock(&self) {
         let mut state = self.state.borrow_mut();
+        if state.waiters.is_empty() {
+            state.locked = false;
+            return;
+        }
         match state.waiters.choose_first() {
             Some((next, ())) => {
                 drop(state); // `locked` stays true: the lock is `next`'s now
@@ -182,25 +187,27 @@ pub struct Lock<'a, T> {
 impl<'a, T> Future for Lock<'a, T> {
     type Output = MutexGuard<'a, T>;
 
+    #[inline]
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<MutexGuard<'a, T>> {
         let mutex = self.mutex;
         let mut state = mutex.state.borrow_mut();
         match &self.ticket {
-            None => {
-                if budget::poll_proceed(cx).is_pending() {
+            None if !state.locked => {
+                // The fast path: free, so nobody waits either (see the
+                // invariant in the module essay).
+                if budget::poll_spend(cx).is_pending() {
                     return Poll::Pending;
                 }
-                if !state.locked {
-                    state.locked = true;
-                    budget::spend();
-                    return Poll::Ready(mutex.guard());
-                }
+                state.locked = true;
+                Poll::Ready(mutex.guard())
+            }
+            None => {
                 self.ticket = Some(state.waiters.push_back(cx.waker().clone(), ()));
                 Poll::Pending
             }
             Some(ticket) if state.waiters.is_chosen(ticket) => {
                 // Handed to us by `unlock`: `locked` is already true.
-                let ticket = self.ticket.take().expect("checked above");
+                let ticket = self.ticket.take().expect("matched above");
                 let _ = state.waiters.leave(ticket);
                 Poll::Ready(mutex.guard())
             }
@@ -213,10 +220,18 @@ impl<'a, T> Future for Lock<'a, T> {
 }
 
 impl<T> Drop for Lock<'_, T> {
+    #[inline]
     fn drop(&mut self) {
-        let Some(ticket) = self.ticket.take() else {
-            return; // never waited, or got the lock
-        };
+        if let Some(ticket) = self.ticket.take() {
+            self.leave_line(ticket);
+        }
+    }
+}
+
+impl<T> Lock<'_, T> {
+    /// Dropped in line: leave it, and pass the lock on if it was ours.
+    #[cold]
+    fn leave_line(&self, ticket: Ticket) {
         let left = self.mutex.state.borrow_mut().waiters.leave(ticket);
         if left.was_chosen {
             // The lock was handed to us and we will not use it: pass it on.

@@ -158,11 +158,11 @@ impl Future for Notified<'_> {
         let mut state = notify.state.borrow_mut();
         match &self.ticket {
             None => {
-                if budget::poll_proceed(cx).is_pending() {
-                    return Poll::Pending;
-                }
-                if std::mem::take(&mut state.permit) {
-                    budget::spend();
+                if state.permit {
+                    if budget::poll_spend(cx).is_pending() {
+                        return Poll::Pending;
+                    }
+                    state.permit = false;
                     return Poll::Ready(());
                 }
                 self.ticket = Some(state.waiters.push_back(cx.waker().clone(), Call::NotYet));

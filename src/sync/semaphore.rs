@@ -93,11 +93,13 @@ struct State {
 impl State {
     /// Adds `permits`, then assigns them to waiters from the head of the
     /// line for as long as the head fits. Returns whom to wake.
+    #[inline]
     fn release(&mut self, permits: usize) -> WakeList {
         self.available = self.available.saturating_add(permits);
         self.serve_waiters()
     }
 
+    #[inline]
     fn serve_waiters(&mut self) -> WakeList {
         let mut served = WakeList::default();
         while let Some(&wanted) = self.waiters.first() {
@@ -192,10 +194,17 @@ impl Semaphore {
         self.state.borrow().closed
     }
 
+    /// A permit's way home: just a count when nobody waits.
+    #[inline]
     fn give_back(&self, permits: usize) {
-        if permits > 0 {
-            self.add_permits(permits);
+        let mut state = self.state.borrow_mut();
+        if state.waiters.is_empty() {
+            state.available = state.available.saturating_add(permits);
+            return;
         }
+        let served = state.release(permits);
+        drop(state);
+        served.wake_all();
     }
 }
 
@@ -222,6 +231,7 @@ pub struct Acquire<'a> {
 impl<'a> Future for Acquire<'a> {
     type Output = Result<Permit<'a>, AcquireError>;
 
+    #[inline]
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = &mut *self;
         this.take_permits(cx).map(|taken| {
@@ -235,21 +245,21 @@ impl<'a> Future for Acquire<'a> {
 
 impl Acquire<'_> {
     /// `Ready(Ok)` once our permits are ours to hold.
+    #[inline]
     fn take_permits(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), AcquireError>> {
         let semaphore = self.semaphore;
         let mut state = semaphore.state.borrow_mut();
         match &self.ticket {
             None => {
-                if budget::poll_proceed(cx).is_pending() {
-                    return Poll::Pending;
-                }
                 if state.closed {
                     return Poll::Ready(Err(AcquireError(())));
                 }
                 // Served at once only if nobody is in line before us.
                 if state.waiters.is_empty() && state.available >= self.permits {
+                    if budget::poll_spend(cx).is_pending() {
+                        return Poll::Pending;
+                    }
                     state.available -= self.permits;
-                    budget::spend();
                     return Poll::Ready(Ok(()));
                 }
                 self.ticket = Some(state.waiters.push_back(cx.waker().clone(), self.permits));
@@ -275,6 +285,7 @@ impl Acquire<'_> {
 
     /// Leaves the line, giving back permits that were assigned to us, and
     /// offering them again if our leaving lets the next waiter fit.
+    #[cold]
     fn leave_line(&mut self) {
         let Some(ticket) = self.ticket.take() else {
             return;
@@ -293,8 +304,11 @@ impl Acquire<'_> {
 }
 
 impl Drop for Acquire<'_> {
+    #[inline]
     fn drop(&mut self) {
-        self.leave_line();
+        if self.ticket.is_some() {
+            self.leave_line();
+        }
     }
 }
 
@@ -319,6 +333,7 @@ impl Permit<'_> {
 }
 
 impl Drop for Permit<'_> {
+    #[inline]
     fn drop(&mut self) {
         self.semaphore.give_back(self.permits);
     }

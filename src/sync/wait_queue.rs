@@ -102,6 +102,7 @@ impl<T> WaitQueue<T> {
     }
 
     /// Whether nobody is waiting (chosen nodes not yet collected don't count).
+    #[inline]
     pub(crate) fn is_empty(&self) -> bool {
         self.head.is_none()
     }
@@ -112,6 +113,7 @@ impl<T> WaitQueue<T> {
     }
 
     /// Joins the back of the line.
+    #[inline]
     pub(crate) fn push_back(&mut self, waker: Waker, data: T) -> Ticket {
         let key = self.nodes.insert(Node {
             waker: Some(waker),
@@ -130,6 +132,7 @@ impl<T> WaitQueue<T> {
     }
 
     /// Whether the primitive has chosen this waiter.
+    #[inline]
     pub(crate) fn is_chosen(&self, ticket: &Ticket) -> bool {
         self.nodes[ticket.0].chosen
     }
@@ -143,6 +146,7 @@ impl<T> WaitQueue<T> {
     }
 
     /// The data of the first waiter in line.
+    #[inline]
     pub(crate) fn first(&self) -> Option<&T> {
         self.head.map(|head| &self.nodes[head].data)
     }
@@ -150,6 +154,7 @@ impl<T> WaitQueue<T> {
     /// Chooses the first waiter: takes it out of the line and returns its
     /// waker, for the caller to wake once it has released its borrow, and
     /// its data, which the caller may change (to say *why* it was chosen).
+    #[inline]
     pub(crate) fn choose_first(&mut self) -> Option<(Waker, &mut T)> {
         let key = self.head?;
         self.unlink(key);
@@ -188,6 +193,7 @@ impl<T> WaitQueue<T> {
 
     /// The waiter is done with its node: it was served, or it is being
     /// dropped. Frees the node and says whether it had been chosen.
+    #[inline]
     pub(crate) fn leave(&mut self, ticket: Ticket) -> Left<T> {
         let key = ticket.0;
         if !self.nodes[key].chosen {
@@ -201,6 +207,7 @@ impl<T> WaitQueue<T> {
     }
 
     /// Takes a waiting node out of the list (its slot stays).
+    #[inline]
     fn unlink(&mut self, key: usize) {
         let (prev, next) = {
             let node = &self.nodes[key];
@@ -243,6 +250,7 @@ pub(crate) struct WakeList {
 }
 
 impl WakeList {
+    #[inline]
     pub(crate) fn push(&mut self, waker: Waker) {
         if self.first.is_none() {
             self.first = Some(waker);
@@ -252,6 +260,7 @@ impl WakeList {
     }
 
     /// Wakes every waker, in the order they were pushed.
+    #[inline]
     pub(crate) fn wake_all(self) {
         if let Some(first) = self.first {
             first.wake();

@@ -11,8 +11,9 @@
 //! gives each poll `n` operations (128 by default,
 //! [`Builder::coop_budget`](crate::Builder::coop_budget)). runloop's own
 //! leaf futures — socket reads, writes and accepts, channel sends and
-//! receives, expired sleeps — call [`poll_proceed`] before doing work and
-//! [`spend`] after completing it. Once the budget is gone, `poll_proceed`
+//! receives, expired sleeps, taking a lock or a permit — call
+//! [`poll_proceed`] before doing work and [`spend`] after completing it
+//! (or [`poll_spend`], both at once, when the work cannot fail). Once the budget is gone, `poll_proceed`
 //! wakes the task and returns `Pending`: the task goes to the back of the
 //! queue exactly as if it had called `yield_now`, and everyone else gets a
 //! turn.
@@ -47,6 +48,30 @@ pub(crate) fn poll_proceed(cx: &mut Context<'_>) -> Poll<()> {
         Poll::Pending
     } else {
         Poll::Ready(())
+    }
+}
+
+/// [`poll_proceed`] and [`spend`] in one step, for an operation that is
+/// certain to complete once allowed (taking a free lock, say): one look at
+/// the thread-local instead of two.
+#[inline]
+pub(crate) fn poll_spend(cx: &mut Context<'_>) -> Poll<()> {
+    let allowed = REMAINING
+        .try_with(|remaining| match remaining.get() {
+            0 => false,
+            UNLIMITED => true,
+            left => {
+                remaining.set(left - 1);
+                true
+            }
+        })
+        .unwrap_or(true);
+    if allowed {
+        Poll::Ready(())
+    } else {
+        log::trace!(target: "runloop::task::budget", "budget spent: yielding");
+        cx.waker().wake_by_ref();
+        Poll::Pending
     }
 }
 

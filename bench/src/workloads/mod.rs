@@ -21,6 +21,7 @@
 pub mod blocking;
 pub mod echo;
 pub mod http;
+pub mod locks;
 pub mod memory;
 pub mod ping_pong;
 pub mod spawn_join;
@@ -43,6 +44,8 @@ pub fn all() -> Vec<Workload> {
         echo::workload(),
         http::workload(),
         memory::workload(),
+        locks::uncontended_mutex(),
+        locks::semaphore(),
     ]
 }
 
