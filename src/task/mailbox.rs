@@ -205,7 +205,7 @@ pub(crate) fn drain_local(f: impl FnOnce(&mut Vec<TaskId>)) {
     });
 }
 
-/// Whether anything was woken locally since the last [`take_local`].
+/// Whether anything was woken locally since the last [`drain_local`].
 pub(crate) fn has_local() -> bool {
     HERE.try_with(|here| !here.woken.borrow().is_empty()).unwrap_or(false)
 }
