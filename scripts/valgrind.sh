@@ -10,7 +10,8 @@
 # these as a leak, a double free or a read of freed memory, even when the
 # test itself goes on passing. The tests that stress those paths hardest
 # are here: cross-thread wakes, runtime drop (also mid-storm), reentrancy,
-# the cancel/panic grid, waker counting, the random model.
+# the cancel/panic grid, waker counting, the random model, and spawns from
+# other threads through a `Handle` (also racing the runtime's drop).
 #
 # What it leaves out, and why:
 # - the load tests (load_echo, reactor_stale_tokens, tcp_echo) and the
@@ -45,6 +46,8 @@ executor=(
     cancel_panic_grid waker_counting task_waker_balance model_random_ops
     timers combinators channels blocking_pool blocking_pool_faults
     coop_budget reactor_spurious_readiness tcp_errors
+    handle_spawn handle_shutdown handle_abort handle_panics
+    handle_keeps_nothing_alive
 )
 coroutines=(
     coro_drop coro_finished coro_first_resume coro_foreign_await

@@ -24,6 +24,14 @@
 //! - **No wake is lost.** Local wakes are moved into the scheduler after
 //!   every poll and every wait; remote ones when the doorbell rings. The
 //!   loop sleeps only when the scheduler and the local list are both empty.
+//! - **A task asked for from another thread is spawned or dropped, never
+//!   forgotten.** Spawn requests (`Handle::spawn`) arrive in the same inbox
+//!   as remote wakes; when it is emptied, each is called here and spawns an
+//!   ordinary task (or, if building its future panicked, reports that to
+//!   its handle). Shutdown first closes the inbox, then drops what was
+//!   still in it, then drops the tasks: a request posted before the close
+//!   is dropped here, on this thread, and one posted after is refused to
+//!   its sender.
 
 use super::context;
 use super::tasks::TaskTable;
@@ -31,11 +39,12 @@ use crate::blocking::Pool;
 use crate::observe::{Observer, Stats, Timeline, WaitReport};
 use crate::reactor::Reactor;
 use crate::scheduler::{Cause, Ready, Schedule, SpawnInfo};
-use crate::task::mailbox::{self, Remote};
+use crate::task::mailbox::{self, Remote, SpawnRequest};
 use crate::task::{Header, JoinHandle, PollOutcome, TaskId, budget};
 use crate::waker;
 use std::cell::{Cell, RefCell};
 use std::future::Future;
+use std::panic::{self, AssertUnwindSafe};
 use std::pin::pin;
 use std::rc::Rc;
 use std::sync::Arc;
@@ -61,6 +70,8 @@ pub(crate) struct EventLoop {
     coop_budget: Option<u32>,
     /// Scratch space for the ids collected from the remote inbox.
     woken: RefCell<Vec<TaskId>>,
+    /// Scratch space for the spawn requests collected with them.
+    spawns: RefCell<Vec<SpawnRequest>>,
     /// How many `block_on` calls so far: names each main future apart, so a
     /// stale wake of an earlier one is not mistaken for the current one.
     main_generation: Cell<u32>,
@@ -93,6 +104,7 @@ impl EventLoop {
             polls_per_turn: polls_per_turn.max(1),
             coop_budget,
             woken: RefCell::default(),
+            spawns: RefCell::default(),
             main_generation: Cell::new(0),
             teardown_round: Cell::new(0),
             shut_down: Cell::new(false),
@@ -119,6 +131,11 @@ impl EventLoop {
 
     pub(crate) fn reactor(&self) -> &Rc<Reactor> {
         &self.reactor
+    }
+
+    /// The runtime's inbox, for a [`Handle`](super::Handle) to post to.
+    pub(crate) fn remote(&self) -> &Arc<Remote> {
+        &self.remote
     }
 
     pub(crate) fn live_tasks(&self) -> usize {
@@ -173,7 +190,8 @@ impl EventLoop {
         let mut cx = Context::from_waker(&main_waker);
         let mut future = pin!(future);
 
-        // Wakes posted while no loop was running wait in the inbox.
+        // Wakes and spawn requests posted while no loop was running wait in
+        // the inbox.
         self.queue_remote_wakes();
         self.scheduler.borrow_mut().push(Ready::new(main_id, Cause::Spawned));
         self.observer.counters.queued(1);
@@ -263,11 +281,20 @@ impl EventLoop {
         mailbox::drain_local(|woken| self.queue(woken, cause));
     }
 
+    /// Empties the remote inbox: queues the tasks woken from other threads
+    /// and spawns the tasks asked for from there. Each request spawns its
+    /// task itself (`runloop::spawn` finds this loop, which is current
+    /// here) and catches its own panics (`src/runtime/remote_join.rs`).
     fn queue_remote_wakes(&self) {
         let mut woken = self.woken.take();
-        self.remote.collect(&mut woken);
+        let mut spawns = self.spawns.take();
+        self.remote.collect(&mut woken, &mut spawns);
         self.queue(&mut woken, Cause::Remote);
         *self.woken.borrow_mut() = woken;
+        for request in spawns.drain(..) {
+            request();
+        }
+        *self.spawns.borrow_mut() = spawns;
     }
 
     /// Hands `woken` to the scheduler, leaving it empty.
@@ -289,6 +316,10 @@ impl EventLoop {
     /// table stays empty. A destructor that always spawns a replacement
     /// would make that endless, so after `MAX_TEARDOWN_ROUNDS` rounds new
     /// spawns are refused (asyncio refuses `create_task` on a closed loop).
+    ///
+    /// Before that, the inbox is closed, so `Handle::spawn` fails from now
+    /// on, and the spawn requests that had arrived but were never spawned
+    /// are dropped: their handles resolve as cancelled.
     pub(crate) fn shutdown(self: &Rc<Self>) {
         // There may be two calls (`shutdown_timeout`, then drop); report once.
         if !self.shut_down.replace(true) {
@@ -296,6 +327,15 @@ impl EventLoop {
         }
         let _context = context::enter_for_teardown(self);
         let _mailbox = mailbox::enter(&self.remote);
+        let unspawned = self.remote.close();
+        let never_spawned = unspawned.len();
+        for request in unspawned {
+            // The user's future (or closure) is dropped here; a panic in its
+            // destructor must not escape from the runtime's drop.
+            if panic::catch_unwind(AssertUnwindSafe(|| drop(request))).is_err() {
+                log::error!(target: LOG, "dropping a future spawned from another thread panicked");
+            }
+        }
         let mut dropped = 0;
         loop {
             let tasks = self.tasks.borrow_mut().drain();
@@ -312,8 +352,10 @@ impl EventLoop {
         while scheduler.pop().is_some() {}
         drop(scheduler);
         mailbox::drain_local(Vec::clear);
-        self.remote.collect(&mut Vec::new());
-        log::debug!(target: LOG, "runtime dropped with {dropped} live tasks");
+        log::debug!(
+            target: LOG,
+            "runtime dropped with {dropped} live tasks and {never_spawned} spawn requests never spawned"
+        );
     }
 }
 

@@ -11,18 +11,27 @@
 //!   `loop.run_until_complete`;
 //! - [`spawn`] — asyncio's `create_task`, from inside the loop;
 //! - [`spawn_blocking`] — asyncio's `run_in_executor`: a blocking call on
-//!   the runtime's thread pool (`src/blocking/`), awaited like a task.
+//!   the runtime's thread pool (`src/blocking/`), awaited like a task;
+//! - [`Handle::spawn`] — asyncio's `run_coroutine_threadsafe`: a task
+//!   asked for from any thread, through the runtime's [`Handle`], awaited
+//!   anywhere through its [`RemoteJoinHandle`].
 //!
 //! Files, in reading order: `tasks.rs` (the table of live tasks),
 //! `context.rs` (finding the running loop from anywhere on its thread),
-//! `event_loop.rs` (one turn: run, then wait), and this file.
+//! `event_loop.rs` (one turn: run, then wait), `handle.rs` (the door from
+//! other threads), `remote_join.rs` (the way the outcome goes back), and
+//! this file.
 //!
 //! Invariant: dropping a `Runtime` drops every task's future exactly once,
-//! on this thread, and resolves their handles as cancelled. A `Runtime` is
-//! not `Send`: it and its tasks belong to the thread that made it.
+//! on this thread, and resolves their handles as cancelled; that includes
+//! tasks asked for through a `Handle` that had not been spawned yet. A
+//! `Runtime` is not `Send`: it and its tasks belong to the thread that made
+//! it, and other threads reach it only through a `Handle`.
 
 mod context;
 mod event_loop;
+mod handle;
+mod remote_join;
 mod tasks;
 
 use crate::blocking::{self, DEFAULT_KEEP_ALIVE, Pool};
@@ -41,6 +50,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 pub(crate) use context::{is_running as reactor_is_running, reactor as current_reactor};
+pub use handle::{Handle, SpawnError};
+pub use remote_join::RemoteJoinHandle;
 
 /// A single-threaded event loop: tasks, a reactor for I/O and timers, and a
 /// scheduler that picks who runs next.
@@ -93,8 +104,9 @@ impl Runtime {
         self.event_loop.block_on(future)
     }
 
-    /// Spawns a task on this runtime from outside it. The task starts when
-    /// the loop next runs (in `block_on`). Inside the loop, use [`spawn`].
+    /// Spawns a task on this runtime from outside it, on this thread. The
+    /// task starts when the loop next runs (in `block_on`). Inside the
+    /// loop, use [`spawn`]; from another thread, [`Runtime::handle`].
     #[doc(alias = "create_task")]
     pub fn spawn<F>(&self, future: F) -> JoinHandle<F::Output>
     where
@@ -112,6 +124,13 @@ impl Runtime {
         T: Send + 'static,
     {
         blocking::spawn_blocking_on(self.event_loop.pool(), f)
+    }
+
+    /// A [`Handle`] to this runtime, for spawning onto it from other
+    /// threads. It does not keep the runtime alive: once the runtime is
+    /// dropped, [`Handle::spawn`] fails with [`SpawnError`].
+    pub fn handle(&self) -> Handle {
+        Handle::new(self.event_loop.remote())
     }
 
     /// How many tasks are alive (spawned and not yet finished).

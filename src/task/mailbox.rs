@@ -17,6 +17,15 @@
 //!   goes from "nobody has rung" to "rung", so a burst of remote wakes costs
 //!   one syscall, and the loop empties the inbox when it hears the bell.
 //!
+//! asyncio's inbox holds any callback; ours holds ids, plus one other kind
+//! of letter: a *spawn request* ([`SpawnRequest`]), posted by
+//! `Handle::spawn` from another thread (asyncio's
+//! `run_coroutine_threadsafe`, which is `call_soon_threadsafe` of "create a
+//! task"). A request is a boxed `Send` closure; the loop calls it on its own
+//! thread when it empties the inbox, and it spawns the task there
+//! (`src/runtime/remote_join.rs` builds it). It uses the same lock and the
+//! same doorbell.
+//!
 //! How does a waker know which loop is running on this thread? The
 //! thread-local [`Here`] remembers the address of the running loop's
 //! `Remote`, and each task remembers the address of its own. The task holds
@@ -25,18 +34,32 @@
 //!
 //! Invariants: an id pushed here is only an id, never a reference that keeps
 //! a task alive, so a stale one is harmless (the task table checks its
-//! generation). After the runtime is dropped, `Weak::upgrade` fails and a
-//! remote wake quietly does nothing; the task's `Weak` keeps only the empty
-//! shell of the `Remote` allocation alive, not the runtime.
+//! generation). When the runtime starts to shut down it *closes* the inbox
+//! ([`Remote::close`]) under the same lock that posting takes: a request
+//! posted before is handed back to be dropped, one posted after is refused
+//! and returned to its sender, so none is lost or left waiting, and a wake
+//! after closing is ignored. After the runtime is dropped, `Weak::upgrade`
+//! fails and a remote wake quietly does nothing; the task's `Weak` keeps
+//! only the empty shell of the `Remote` allocation alive, not the runtime.
+//! A request is never dropped while the lock is held: its destructor is
+//! user code, which may well post again.
 
 use super::TaskId;
 use std::cell::{Cell, RefCell};
 use std::ptr;
-use std::sync::{Arc, Mutex, PoisonError, Weak};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError, Weak};
 
 const LOG: &str = "runloop::task::mailbox";
 
-/// The cross-thread half of a runtime: an inbox of woken ids and a doorbell.
+/// A task asked for from another thread: a closure the loop calls on its
+/// own thread, inside `block_on`, that spawns the task there with
+/// `runloop::spawn`. Built by `Handle::spawn`; the task reports its own
+/// outcome (see `src/runtime/remote_join.rs`), so the loop only calls the
+/// closure and forgets it. Dropped uncalled if the runtime shuts down first.
+pub(crate) type SpawnRequest = Box<dyn FnOnce() + Send>;
+
+/// The cross-thread half of a runtime: an inbox of woken ids and spawn
+/// requests, and a doorbell.
 pub(crate) struct Remote {
     inbox: Mutex<Inbox>,
     doorbell: mio::Waker,
@@ -45,9 +68,19 @@ pub(crate) struct Remote {
 #[derive(Default)]
 struct Inbox {
     woken: Vec<TaskId>,
+    spawns: Vec<SpawnRequest>,
     /// The doorbell has been rung and the loop has not emptied the inbox
     /// since: more wakes can skip the syscall.
     rung: bool,
+    /// The runtime is shutting down: nothing more is accepted.
+    closed: bool,
+}
+
+impl Inbox {
+    /// Whether this letter must ring the doorbell; marks it rung.
+    fn first_since_emptied(&mut self) -> bool {
+        !std::mem::replace(&mut self.rung, true)
+    }
 }
 
 impl Remote {
@@ -58,28 +91,70 @@ impl Remote {
         }
     }
 
+    fn lock(&self) -> MutexGuard<'_, Inbox> {
+        // Nothing panics while holding this lock; recover if it ever did.
+        self.inbox.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
     /// Delivers a wake from outside the loop thread.
     fn post(&self, id: TaskId) {
         let ring = {
-            let mut inbox = self.inbox.lock().unwrap_or_else(PoisonError::into_inner);
+            let mut inbox = self.lock();
+            if inbox.closed {
+                drop(inbox);
+                log::trace!(target: LOG, "wake {id} ignored: its runtime is shutting down");
+                return;
+            }
             inbox.woken.push(id);
-            !std::mem::replace(&mut inbox.rung, true)
+            inbox.first_since_emptied()
         };
         log::trace!(target: LOG, "wake {id} (remote{})", if ring { ", ring doorbell" } else { "" });
+        self.ring(ring);
+    }
+
+    /// Posts a spawn request from any thread. Hands the request back if the
+    /// inbox is closed; the caller drops it, outside this lock.
+    pub(crate) fn post_spawn(&self, request: SpawnRequest) -> Result<(), SpawnRequest> {
+        let ring = {
+            let mut inbox = self.lock();
+            if inbox.closed {
+                return Err(request);
+            }
+            inbox.spawns.push(request);
+            inbox.first_since_emptied()
+        };
+        log::trace!(target: LOG, "spawn request (remote{})", if ring { ", ring doorbell" } else { "" });
+        self.ring(ring);
+        Ok(())
+    }
+
+    fn ring(&self, ring: bool) {
         if ring && let Err(error) = self.doorbell.wake() {
             log::error!(target: LOG, "could not ring the loop's doorbell: {error}");
-            // Let the next wake try again rather than assume the loop heard.
-            self.inbox.lock().unwrap_or_else(PoisonError::into_inner).rung = false;
+            // Let the next letter try again rather than assume the loop heard.
+            self.lock().rung = false;
         }
     }
 
-    /// Moves every posted id into `out`. Both this and [`Remote::post`] touch
-    /// `rung` under the lock, so a post either lands before this (and is
-    /// collected now) or after (and rings the bell again): none is lost.
-    pub(crate) fn collect(&self, out: &mut Vec<TaskId>) {
-        let mut inbox = self.inbox.lock().unwrap_or_else(PoisonError::into_inner);
+    /// Moves every posted id into `woken` and every spawn request into
+    /// `spawns`. Both this and the posting methods touch `rung` under the
+    /// lock, so a letter either lands before this (and is collected now) or
+    /// after (and rings the bell again): none is lost.
+    pub(crate) fn collect(&self, woken: &mut Vec<TaskId>, spawns: &mut Vec<SpawnRequest>) {
+        let mut inbox = self.lock();
         inbox.rung = false;
-        out.append(&mut inbox.woken);
+        woken.append(&mut inbox.woken);
+        spawns.append(&mut inbox.spawns);
+    }
+
+    /// Closes the inbox for good: later wakes are ignored and later spawn
+    /// requests refused. Discards the pending wakes and hands back the
+    /// pending requests, for the caller to drop outside the lock.
+    pub(crate) fn close(&self) -> Vec<SpawnRequest> {
+        let mut inbox = self.lock();
+        inbox.closed = true;
+        inbox.woken = Vec::new();
+        std::mem::take(&mut inbox.spawns)
     }
 }
 
@@ -205,7 +280,7 @@ pub(crate) fn drain_local(f: impl FnOnce(&mut Vec<TaskId>)) {
     });
 }
 
-/// Whether anything was woken locally since the last [`take_local`].
+/// Whether anything was woken locally since the last [`drain_local`].
 pub(crate) fn has_local() -> bool {
     HERE.try_with(|here| !here.woken.borrow().is_empty()).unwrap_or(false)
 }

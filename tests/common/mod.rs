@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod counting_allocator;
+pub mod loop_thread;
 
 use std::sync::mpsc;
 use std::time::Duration;
