@@ -45,6 +45,7 @@ executor=(
     cancel_panic_grid waker_counting task_waker_balance model_random_ops
     timers combinators channels blocking_pool blocking_pool_faults
     coop_budget reactor_spurious_readiness tcp_errors
+    join_set_completion_order join_set_drop_aborts join_set_abort_all
 )
 coroutines=(
     coro_drop coro_finished coro_first_resume coro_foreign_await

@@ -20,7 +20,7 @@
 mod as_completed;
 mod join_all;
 mod select;
-mod wake_set;
+pub(crate) mod wake_set;
 
 pub use as_completed::{AsCompleted, as_completed};
 pub use join_all::{JoinAll, join_all};

@@ -21,6 +21,13 @@
 //! 6. `yield_now.rs` — the smallest leaf future: step aside once.
 //! 7. `budget.rs` — the cooperative budget: ready futures take turns too.
 //!
+//! One file comes last, after [`future`](crate::future): it builds on the
+//! runtime's `spawn` and on `src/future/wake_set.rs`, so it is the only
+//! file here that imports from above.
+//!
+//! 8. `join_set.rs` — [`JoinSet`], tasks you own, taken out as they finish
+//!    (tokio's); dropping the set aborts them.
+//!
 //! The task's memory itself (header, future and output in one allocation)
 //! and the hand-built waker that points at it are in `src/waker.rs`: they
 //! are one piece of unsafe-adjacent code, kept in one file.
@@ -29,6 +36,7 @@ pub(crate) mod budget;
 mod header;
 mod id;
 mod join;
+mod join_set;
 pub(crate) mod mailbox;
 mod state;
 mod yield_now;
@@ -37,6 +45,7 @@ pub(crate) use header::Header;
 pub use id::TaskId;
 pub use join::{JoinError, JoinHandle};
 pub(crate) use join::{JoinTarget, panic_message};
+pub use join_set::JoinSet;
 pub use yield_now::{YieldNow, yield_now};
 
 use std::sync::Arc;
