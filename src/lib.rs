@@ -42,7 +42,7 @@
 //! 9. [`time`] — `sleep`, `timeout`, `interval`.
 //! 10. [`net`] — `TcpListener` and `TcpStream`.
 //! 11. [`future`] — `join_all` (`gather`), `as_completed`, `select`.
-//! 12. [`task`] again — `JoinSet`: structured concurrency.
+//! 12. [`task`] again — `JoinSet` and `TaskGroup`: structured concurrency.
 //! 13. [`http`] — HTTP/1.1: the sans-IO protocol core (`http/proto/`), then
 //!     the async client and its keep-alive pool (aiohttp's `ClientSession`),
 //!     the blocking client (`urlopen`) and a small server.
@@ -78,7 +78,7 @@ pub mod http;
 
 pub use future::{as_completed, join_all, select};
 pub use runtime::{Builder, Runtime, TaskBuilder, run, spawn, spawn_blocking, stats};
-pub use task::{JoinError, JoinHandle, JoinSet, yield_now};
+pub use task::{JoinError, JoinHandle, JoinSet, TaskGroup, yield_now};
 
 /// The traits you need in scope to read and write sockets.
 pub mod prelude {
