@@ -47,7 +47,7 @@ executor=(
     coop_budget reactor_spurious_readiness tcp_errors
     join_set_completion_order join_set_drop_aborts join_set_abort_all
     task_group_cancels_siblings task_group_reports_every_failure
-    task_group_spawn_order task_group_drop_cancels
+    task_group_spawn_order task_group_drop_cancels select_all
 )
 coroutines=(
     coro_drop coro_finished coro_first_resume coro_foreign_await
