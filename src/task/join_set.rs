@@ -50,13 +50,14 @@ use std::task::{Context, Poll, Waker};
 /// dropping the set aborts the tasks still in it. tokio's `JoinSet`.
 ///
 /// ```
-/// use std::time::Duration;
-/// use runloop::{JoinSet, time::sleep};
+/// use std::time::{Duration, Instant};
+/// use runloop::{JoinSet, time::sleep_until};
 /// let order = runloop::run(async {
+///     let start = Instant::now();
 ///     let mut set = JoinSet::new();
 ///     for ms in [30u64, 10, 20] {
 ///         set.spawn(async move {
-///             sleep(Duration::from_millis(ms)).await;
+///             sleep_until(start + Duration::from_millis(ms)).await;
 ///             ms
 ///         });
 ///     }
