@@ -42,6 +42,31 @@ fn join_next_yields_in_completion_order_not_spawn_order() {
 }
 
 #[test]
+fn tasks_that_finish_while_nobody_awaits_the_set_come_out_in_completion_order() {
+    let order = with_deadline(LIMIT, || {
+        runloop::run(async {
+            let mut set = JoinSet::new();
+            for steps in [4, 2, 0, 3, 1] {
+                set.spawn(async move {
+                    yields(steps).await;
+                    steps
+                });
+            }
+            // The owner looks away until every task is done: the set must
+            // still know who finished first.
+            yields(10).await;
+            let mut order = Vec::new();
+            while let Some(result) = set.try_join_next() {
+                order.push(result.unwrap());
+            }
+            assert!(set.is_empty());
+            order
+        })
+    });
+    assert_eq!(order, [0, 1, 2, 3, 4]);
+}
+
+#[test]
 fn join_next_of_an_empty_set_is_none_at_once() {
     let next = runloop::run(async { JoinSet::<()>::new().join_next().await.map(|_| ()) });
     assert!(next.is_none());

@@ -13,14 +13,15 @@
 //! compare the hand-built vtable in `src/waker.rs`, which is needed there
 //! only because a task's future need not be `Send`.
 //!
-//! A set may grow: `insert` adds a child (a `JoinSet` spawning). Its
-//! indices are slots that a `JoinSet` reuses once a child is gone; a wake
-//! listed for the old tenant of a slot then costs the new one a spurious
-//! poll, which is harmless, since a future must tolerate being polled
-//! without news.
+//! A set may grow: `insert` adds a child (a `JoinSet` spawning), which the
+//! caller polls at once with its new waker. Indices are slots that a
+//! `JoinSet` reuses once a child is gone; a wake listed for the old tenant
+//! of a slot then costs the new one a spurious poll, which is harmless,
+//! since a future must tolerate being polled without news.
 //!
-//! Invariants: every child starts on the list (it must be polled once); a
-//! child is on the list at most once; the parent's waker is stored *before*
+//! Invariants: every child made by `new` starts on the list (it must be
+//! polled once; an inserted one is polled by the caller); a child is on the
+//! list at most once; the parent's waker is stored *before*
 //! the list is taken, so a child woken in between wakes the parent again
 //! instead of being forgotten; and each parent poll takes the list once, so
 //! a child that wakes itself (as `yield_now` does) runs again at the next
@@ -91,21 +92,18 @@ impl WakeSet {
         WakeSet { shared, child_wakers }
     }
 
-    /// Adds child `index`, growing the set if it is that small, and lists it
-    /// as woken so that the next [`take_woken`](WakeSet::take_woken) hands
-    /// it out for its first poll. The parent is not woken: whoever inserts
-    /// is the parent, and will poll.
-    pub(crate) fn insert(&mut self, index: usize) {
+    /// Adds child `index`, growing the set if it is that small, and returns
+    /// its waker. The child is not listed: the caller polls it at once with
+    /// this waker, so that from then on the child's own wakes list it.
+    pub(crate) fn insert(&mut self, index: usize) -> &Waker {
         let mut state = self.shared.lock();
         while self.child_wakers.len() <= index {
             let next = self.child_wakers.len();
             self.child_wakers.push(child_waker(next, &self.shared));
             state.listed.push(false);
         }
-        if !state.listed[index] {
-            state.listed[index] = true;
-            state.woken.push(index);
-        }
+        drop(state);
+        &self.child_wakers[index]
     }
 
     /// Remembers the parent's waker and moves the woken children's indices

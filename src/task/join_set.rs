@@ -13,19 +13,21 @@
 //!   set unless you `join_next` it out.
 //!
 //! Inside, the set is a `slab` of [`JoinHandle`]s and a `WakeSet` (from
-//! `src/future/wake_set.rs`) that gives each slab slot its own waker. A handle is polled
-//! only when its task's end woke that waker, so taking n results costs
-//! O(n) polls, not O(n²). A finished task's slot is reused by the next
-//! spawn; the wake set tolerates that (a leftover wake costs one spurious
-//! poll).
+//! `src/future/wake_set.rs`) that gives each slab slot its own waker. A
+//! handle is polled once as it enters the set, which hands its task that
+//! waker, and after that only when its task's end woke it: taking n
+//! results costs O(n) polls, not O(n²). A finished task's slot is reused
+//! by the next spawn; the wake set tolerates that (a leftover wake would
+//! cost one spurious poll).
 //!
 //! Invariants:
 //! - [`len`](JoinSet::len) counts the handles in the slab: tasks whose
 //!   result has not been handed out yet, running or finished;
 //! - a result is handed out once: its handle leaves the slab in the same
 //!   poll that returns it;
-//! - results come out in the order the tasks' ends woke the set, which is
-//!   the order they finished;
+//! - results come out in the order the tasks finished, even those that
+//!   finished while nobody awaited the set: every task holds its slot's
+//!   waker from the moment it enters, and its end lists the slot;
 //! - when the set is dropped, every task in it is aborted: its future is
 //!   dropped at the loop's next turn, destructors running exactly once,
 //!   and the handles detach, so results that arrive anyway are dropped.
@@ -182,12 +184,22 @@ impl<T> JoinSet<T> {
         }
     }
 
-    /// Puts a handle in the set; its slot is listed as woken so the next
-    /// poll polls it once (which registers the slot's waker with the task).
-    fn insert(&mut self, handle: JoinHandle<T>) -> TaskId {
+    /// Puts a handle in the set and registers its slot's waker with the
+    /// task at once (polling an unfinished handle does that), so the task's
+    /// end wakes the slot when it happens, even while nobody awaits the set:
+    /// that is what keeps results in completion order.
+    fn insert(&mut self, mut handle: JoinHandle<T>) -> TaskId {
         let id = handle.id().expect("a spawned task's handle has an id");
-        let index = self.handles.insert(handle);
-        self.wake_set.insert(index);
+        let index = self.handles.vacant_key();
+        let slot_waker = self.wake_set.insert(index);
+        if handle.is_finished() {
+            // Refused by a runtime being torn down: list it for the next poll.
+            slot_waker.wake_by_ref();
+        } else {
+            let registered = Pin::new(&mut handle).poll(&mut Context::from_waker(slot_waker));
+            debug_assert!(registered.is_pending(), "an unfinished task's handle waits");
+        }
+        self.handles.insert(handle);
         id
     }
 }
