@@ -48,6 +48,12 @@ executor=(
     coop_budget reactor_spurious_readiness tcp_errors
     handle_spawn handle_shutdown handle_abort handle_panics
     handle_keeps_nothing_alive
+    join_set_completion_order join_set_drop_aborts join_set_abort_all
+    task_group_cancels_siblings task_group_reports_every_failure
+    task_group_spawn_order task_group_drop_cancels select_all
+    sync_cancellation_model sync_fairness sync_condvar_notifications
+    sync_barrier_generations sync_semaphore_bound sync_coop_budget
+    sync_mutex_exact_counter
 )
 coroutines=(
     coro_drop coro_finished coro_first_resume coro_foreign_await

@@ -41,8 +41,9 @@
 //!    loop itself (`event_loop.rs`): run what is ready, then wait.
 //! 9. [`time`] — `sleep`, `timeout`, `interval`.
 //! 10. [`net`] — `TcpListener` and `TcpStream`.
-//! 11. [`future`] — `join_all` (`gather`), `as_completed`, `select`.
-//! 12. [`http`] — HTTP/1.1: the sans-IO protocol core (`http/proto/`), then
+//! 11. [`future`] — `join_all` (`gather`), `as_completed`, `select`, `select_all`.
+//! 12. [`task`] again — `JoinSet` and `TaskGroup`: structured concurrency.
+//! 13. [`http`] — HTTP/1.1: the sans-IO protocol core (`http/proto/`), then
 //!     the async client and its keep-alive pool (aiohttp's `ClientSession`),
 //!     the blocking client (`urlopen`) and a small server.
 //!
@@ -75,9 +76,9 @@ pub mod future;
 
 pub mod http;
 
-pub use future::{as_completed, join_all, select};
+pub use future::{as_completed, join_all, select, select_all};
 pub use runtime::{Builder, Runtime, TaskBuilder, run, spawn, spawn_blocking, stats};
-pub use task::{JoinError, JoinHandle, yield_now};
+pub use task::{JoinError, JoinHandle, JoinSet, TaskGroup, yield_now};
 
 /// The traits you need in scope to read and write sockets.
 pub mod prelude {

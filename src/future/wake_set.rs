@@ -1,8 +1,8 @@
 //! # `WakeSet`: knowing which children woke
 //!
-//! A combinator that drives many futures (`join_all`, `as_completed`) is
-//! polled when *any* of them is woken, because they all share its task's
-//! waker. Re-polling all of them each time costs O(n) per wake, O(n²) to
+//! A combinator that drives many futures (`join_all`, `as_completed`, and
+//! a [`JoinSet`](crate::task::JoinSet)'s handles) is polled when *any* of
+//! them is woken, because they all share its task's waker. Re-polling all of them each time costs O(n) per wake, O(n²) to
 //! gather n results. The fix, as in the `futures` crate's
 //! `FuturesUnordered`, is to give every child its own waker that records its
 //! index in a shared list and then wakes the parent task; the parent then
@@ -13,8 +13,15 @@
 //! compare the hand-built vtable in `src/waker.rs`, which is needed there
 //! only because a task's future need not be `Send`.
 //!
-//! Invariants: every child starts on the list (it must be polled once); a
-//! child is on the list at most once; the parent's waker is stored *before*
+//! A set may grow: `insert` adds a child (a `JoinSet` spawning), which the
+//! caller polls at once with its new waker. Indices are slots that a
+//! `JoinSet` reuses once a child is gone; a wake listed for the old tenant
+//! of a slot then costs the new one a spurious poll, which is harmless,
+//! since a future must tolerate being polled without news.
+//!
+//! Invariants: every child made by `new` starts on the list (it must be
+//! polled once; an inserted one is polled by the caller); a child is on the
+//! list at most once; the parent's waker is stored *before*
 //! the list is taken, so a child woken in between wakes the parent again
 //! instead of being forgotten; and each parent poll takes the list once, so
 //! a child that wakes itself (as `yield_now` does) runs again at the next
@@ -81,20 +88,27 @@ impl WakeSet {
                 parent: None,
             }),
         });
-        let child_wakers = (0..children)
-            .map(|index| {
-                Waker::from(Arc::new(ChildWaker {
-                    index,
-                    shared: shared.clone(),
-                }))
-            })
-            .collect();
+        let child_wakers = (0..children).map(|index| child_waker(index, &shared)).collect();
         WakeSet { shared, child_wakers }
+    }
+
+    /// Adds child `index`, growing the set if it is that small, and returns
+    /// its waker. The child is not listed: the caller polls it at once with
+    /// this waker, so that from then on the child's own wakes list it.
+    pub(crate) fn insert(&mut self, index: usize) -> &Waker {
+        let mut state = self.shared.lock();
+        while self.child_wakers.len() <= index {
+            let next = self.child_wakers.len();
+            self.child_wakers.push(child_waker(next, &self.shared));
+            state.listed.push(false);
+        }
+        drop(state);
+        &self.child_wakers[index]
     }
 
     /// Remembers the parent's waker and moves the woken children's indices
     /// into `out`, in the order they woke.
-    pub(crate) fn take_woken(&self, parent: &Waker, out: &mut Vec<usize>) {
+    pub(crate) fn take_woken(&self, parent: &Waker, out: &mut impl Extend<usize>) {
         let mut guard = self.shared.lock();
         let state = &mut *guard;
         match &state.parent {
@@ -104,11 +118,18 @@ impl WakeSet {
         for &index in &state.woken {
             state.listed[index] = false;
         }
-        out.append(&mut state.woken);
+        out.extend(state.woken.drain(..));
     }
 
     /// The waker to poll child `index` with.
     pub(crate) fn waker(&self, index: usize) -> &Waker {
         &self.child_wakers[index]
     }
+}
+
+fn child_waker(index: usize, shared: &Arc<Shared>) -> Waker {
+    Waker::from(Arc::new(ChildWaker {
+        index,
+        shared: shared.clone(),
+    }))
 }

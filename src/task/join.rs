@@ -109,7 +109,12 @@ pub(crate) trait JoinTarget<T> {
 /// and its output is dropped when it arrives. This is asyncio's `Task` seen
 /// from the outside; `abort` is `task.cancel()`.
 ///
+/// Since dropping only detaches, a spawned task is asyncio's `shield(aw)`
+/// already: stop awaiting its handle and the task runs on (see
+/// [`future`](crate::future) for the idiom).
+///
 /// A handle is not `Send`: it belongs to the loop thread, like the task.
+#[doc(alias = "shield")]
 pub struct JoinHandle<T> {
     target: Arc<dyn JoinTarget<T>>,
 }

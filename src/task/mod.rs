@@ -21,6 +21,18 @@
 //! 6. `yield_now.rs` — the smallest leaf future: step aside once.
 //! 7. `budget.rs` — the cooperative budget: ready futures take turns too.
 //!
+//! Three files come last, after [`future`](crate::future): they build on
+//! the runtime's `spawn`, and `join_set.rs` on `src/future/wake_set.rs`
+//! too, so they are the only files here that import from above.
+//!
+//! 8. `join_set.rs` — [`JoinSet`], tasks you own, taken out as they finish
+//!    (tokio's); dropping the set aborts them.
+//! 9. `task_group.rs` — [`TaskGroup`], asyncio's: the first failure cancels
+//!    the siblings, and `join` reports every failure
+//!    (`task_group_error.rs`, asyncio's `ExceptionGroup`). Together with
+//!    `JoinSet`, this is *structured concurrency*: no task outlives the
+//!    value that owns it.
+//!
 //! The task's memory itself (header, future and output in one allocation)
 //! and the hand-built waker that points at it are in `src/waker.rs`: they
 //! are one piece of unsafe-adjacent code, kept in one file.
@@ -29,14 +41,20 @@ pub(crate) mod budget;
 mod header;
 mod id;
 mod join;
+mod join_set;
 pub(crate) mod mailbox;
 mod state;
+mod task_group;
+mod task_group_error;
 mod yield_now;
 
 pub(crate) use header::Header;
 pub use id::TaskId;
 pub use join::{JoinError, JoinHandle};
 pub(crate) use join::{JoinTarget, panic_message};
+pub use join_set::JoinSet;
+pub use task_group::TaskGroup;
+pub use task_group_error::{TaskFailure, TaskGroupError};
 pub use yield_now::{YieldNow, yield_now};
 
 use std::sync::Arc;
