@@ -101,9 +101,9 @@ impl Progress {
         if done * 10 / self.total != (done - 1) * 10 / self.total || done == self.total {
             let bar = "#".repeat(done * 20 / self.total);
             println!(
-                "  [{bar:<20}] {done:>5}/{} fetched after {:>5.0?}",
+                "  [{bar:<20}] {done:>5}/{} fetched after {:>5} ms",
                 self.total,
-                self.started.elapsed()
+                self.started.elapsed().as_millis()
             );
         }
     }
@@ -159,7 +159,11 @@ fn main() -> ExitCode {
     let outcome = runloop::run(crawl(urls, options.limit));
     println!();
     match outcome {
-        Ok(Crawl { bytes, elapsed, most_in_flight }) => {
+        Ok(Crawl {
+            bytes,
+            elapsed,
+            most_in_flight,
+        }) => {
             println!(
                 "All {} fetched ({bytes} bytes of bodies) in {elapsed:.2?}: {:.2}x the theory; never more than {most_in_flight} in flight.",
                 options.urls,

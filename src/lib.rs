@@ -33,12 +33,15 @@
 //!    tokens, and the timer queue (a seam, with a binary heap by default).
 //! 5. [`observe`] — counters, hooks, and the recording behind the ASCII
 //!    timeline and the trace file.
-//! 6. [`sync`] — `oneshot` (any thread) and a bounded `channel` (asyncio's
-//!    `Queue`).
+//! 6. [`sync`] — `oneshot` (any thread), a bounded `channel` (asyncio's
+//!    `Queue`), then the wait queue and the toolbox built on it: `Mutex`
+//!    (`Lock`), `Semaphore`, `Event`, `Notify`, `Condvar` (`Condition`),
+//!    `Barrier`.
 //! 7. `blocking/` — the thread pool behind [`spawn_blocking`], asyncio's
 //!    `run_in_executor`.
-//! 8. [`runtime`] — the task table, the thread's current loop, and the
-//!    loop itself (`event_loop.rs`): run what is ready, then wait.
+//! 8. [`runtime`] — the task table, the thread's current loop, the loop
+//!    itself (`event_loop.rs`: run what is ready, then wait), and the
+//!    `Handle` other threads spawn through.
 //! 9. [`time`] — `sleep`, `timeout`, `interval`.
 //! 10. [`net`] — `TcpListener` and `TcpStream`.
 //! 11. [`future`] — `join_all` (`gather`), `as_completed`, `select`, `select_all`.

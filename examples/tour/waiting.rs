@@ -3,6 +3,7 @@
 //! tasks (`src/sync/wait_queue.rs`).
 
 use crate::local_server;
+use runloop::TaskGroup;
 use runloop::http::Client;
 use runloop::sync::{Event, Mutex, Semaphore};
 use runloop::time::sleep;
@@ -18,6 +19,7 @@ pub fn run() {
         lock_across_await().await;
         at_most_three().await;
         starting_gun().await;
+        first_failure_cancels_the_rest().await;
     });
 }
 
@@ -126,24 +128,84 @@ fn draw_lanes(spans: &[(Duration, Duration)], total: Duration) -> usize {
 async fn starting_gun() {
     println!("  Event: five runners wait for the starting gun; set() wakes every one.");
     let gun = Rc::new(Event::new());
+    let released = Rc::new(RefCell::new(Vec::new()));
     let start = Instant::now();
     let runners: Vec<_> = (1..=5)
         .map(|n| {
-            let gun = gun.clone();
+            let (gun, released) = (gun.clone(), released.clone());
             runloop::spawn(async move {
                 gun.wait().await;
-                (n, start.elapsed())
+                released
+                    .borrow_mut()
+                    .push((n, start.elapsed(), runloop::stats().reactor_turns));
             })
         })
         .collect();
     sleep(Duration::from_millis(20)).await;
     println!("    after 20 ms: gun.set()");
     gun.set();
-    let mut line = String::from("    released:");
     for runner in runners {
-        let (n, at) = runner.await.expect("the runner runs");
-        line += &format!(" runner {n} at {:.1} ms,", at.as_secs_f64() * 1000.0);
+        runner.await.expect("the runner runs");
     }
-    println!("{}", line.trim_end_matches(','));
-    println!("    all in the same turn of the loop, in the order they began to wait.\n");
+    let released = released.take();
+    let order: Vec<String> = released.iter().map(|(n, _, _)| n.to_string()).collect();
+    let turns: std::collections::BTreeSet<u64> = released.iter().map(|&(_, _, turn)| turn).collect();
+    println!(
+        "    released runners {} at {:.1} ms, in {} turn(s) of the loop,",
+        order.join(", "),
+        released[0].1.as_secs_f64() * 1000.0,
+        turns.len()
+    );
+    println!("    in the order they began to wait: set() chose the whole line at once.\n");
+}
+
+/// Prints when a worker's future is dropped before it finished: how a
+/// cancelled task in Rust runs its cleanup (asyncio's `finally:` after
+/// `CancelledError`).
+struct Cleanup {
+    worker: u64,
+    finished: bool,
+}
+
+impl Drop for Cleanup {
+    fn drop(&mut self) {
+        if !self.finished {
+            println!(
+                "    worker {}: cancelled; its destructor runs (asyncio's finally:)",
+                self.worker
+            );
+        }
+    }
+}
+
+/// Three workers and one task that fails after 20 ms, in one group: the
+/// failure cancels the workers, and `join` reports it.
+async fn first_failure_cancels_the_rest() {
+    println!("  TaskGroup (asyncio 3.11): workers of 40, 60 and 80 ms, and a task that fails at 20 ms.");
+    let start = Instant::now();
+    let group: TaskGroup<u64, String> = TaskGroup::new();
+    for worker in 1..=3u64 {
+        group.spawn(async move {
+            let mut cleanup = Cleanup {
+                worker,
+                finished: false,
+            };
+            sleep(Duration::from_millis(20 + 20 * worker)).await;
+            cleanup.finished = true;
+            println!("    worker {worker}: finished");
+            Ok(worker)
+        });
+    }
+    group.spawn(async move {
+        sleep(Duration::from_millis(20)).await;
+        println!("    checker: failing at {} ms", start.elapsed().as_millis());
+        Err("disk full".to_string())
+    });
+    match group.join().await {
+        Ok(outputs) => println!("    unexpectedly, every task succeeded: {outputs:?}"),
+        Err(report) => println!(
+            "    join() after {} ms: {report}\n    no worker outlived the group: structured concurrency.",
+            start.elapsed().as_millis()
+        ),
+    }
 }

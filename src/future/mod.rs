@@ -5,10 +5,10 @@
 //!
 //! | asyncio | runloop |
 //! |---|---|
-//! | `asyncio.gather(*aws)` | [`join_all`] — all outputs, in input order |
-//! | `asyncio.as_completed(aws)` | [`as_completed`] — outputs in completion order |
-//! | `asyncio.wait(…, FIRST_COMPLETED)` + cancel | [`select`] — the first of two; the other is dropped |
-//! | `asyncio.wait(aws, FIRST_COMPLETED)` | [`select_all`] — the first of many; the rest handed back |
+//! | `asyncio.gather(*aws)` | [`join_all()`] — all outputs, in input order |
+//! | `asyncio.as_completed(aws)` | [`as_completed()`] — outputs in completion order |
+//! | `asyncio.wait(…, FIRST_COMPLETED)` + cancel | [`select()`] — the first of two; the other is dropped |
+//! | `asyncio.wait(aws, FIRST_COMPLETED)` | [`select_all()`] — the first of many; the rest handed back |
 //! | `asyncio.wait_for(aw, t)` | [`wait_for`] (= [`time::timeout`](crate::time::timeout)) |
 //! | `asyncio.shield(aw)` | [`spawn`](crate::spawn) it and await the handle (below) |
 //!

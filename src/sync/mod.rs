@@ -4,7 +4,7 @@
 //!
 //! - [`oneshot`] — one value, once, from any thread: asyncio's `Future`
 //!   (`set_result` / `await`). The blocking pool returns results through it.
-//! - [`channel`] — a bounded queue from many senders to one receiver, on
+//! - [`channel()`] — a bounded queue from many senders to one receiver, on
 //!   one loop: asyncio's `Queue` (`put` / `get`), with backpressure.
 //!
 //! The rest make tasks wait for each other, and each is a lesson in one
