@@ -127,7 +127,6 @@ impl Semaphore {
     }
 
     /// Waits for one permit. Fails only if the semaphore is closed.
-    #[doc(alias = "async with")]
     pub fn acquire(&self) -> Acquire<'_> {
         self.acquire_many(1)
     }
