@@ -3,7 +3,7 @@
 # memcheck, and fails on any memory error and on any definite or indirect
 # leak.
 #
-# What it guards: the `unsafe` in src/waker.rs turns a data pointer back
+# What it guards: the `unsafe` in src/task/raw.rs turns a data pointer back
 # into a task's `Arc` in four vtable functions, from any thread. A clone
 # that forgets its count, a wake by value that releases one count too many,
 # a task freed while a waker still points at it: memcheck sees each of

@@ -54,11 +54,13 @@
 //! with pictures.
 
 #![warn(missing_docs)]
+// `unsafe` is allowed in one module only, the task's memory and its waker
+// (`src/task/raw.rs`), which says `#[allow(unsafe_code)]` and why.
+#![deny(unsafe_code)]
 
 pub mod coro;
 
 pub mod task;
-mod waker;
 
 pub mod scheduler;
 

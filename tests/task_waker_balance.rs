@@ -1,4 +1,4 @@
-//! The runtime's own task wakers (the hand-built vtable in `src/waker.rs`)
+//! The runtime's own task wakers (the hand-built vtable in `src/task/raw.rs`)
 //! balance their clones and drops: each clone holds the task's single
 //! allocation, so if every clone is dropped, every task allocation is
 //! freed. A counting allocator checks that the live allocations of the

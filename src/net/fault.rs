@@ -24,15 +24,16 @@
 //! nothing about the handling is simulated. After the socket is closed,
 //! the injector still holds the old token: that is a stale event.
 //!
-//! This is not part of the API: it is hidden from the documentation and
-//! exists for `tests/reactor_spurious_readiness.rs` and
-//! `tests/reactor_stale_tokens.rs`.
+//! This is not part of the normal API: it is compiled only with the cargo
+//! feature `fault-injection`, which `tests/reactor_spurious_readiness.rs`
+//! and `tests/reactor_stale_tokens.rs` require (`required-features` in
+//! `Cargo.toml`), so an ordinary build has no such code, not even a branch
+//! in the reactor's wait.
 
 use crate::reactor::{ERROR, IoKey, READ_CLOSED, READABLE, Reactor, Readiness, WRITABLE, WRITE_CLOSED};
 use std::rc::Weak;
 
 /// Which readiness to report.
-#[doc(hidden)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Injected {
     /// `EPOLLIN`
@@ -63,7 +64,6 @@ impl Injected {
 }
 
 /// Queues made-up events for one socket's token; see the module notes.
-#[doc(hidden)]
 #[derive(Clone)]
 pub struct ReadinessInjector {
     reactor: Weak<Reactor>,

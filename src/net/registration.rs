@@ -76,6 +76,7 @@ impl<S: Source> Registered<S> {
     }
 
     /// Test support: made-up events for this socket's token.
+    #[cfg(feature = "fault-injection")]
     pub(crate) fn readiness_injector(&self) -> super::ReadinessInjector {
         super::ReadinessInjector::new(self.reactor.clone(), self.key)
     }
@@ -90,17 +91,17 @@ impl<S: Source> Registered<S> {
     }
 
     /// Records that the kernel said `WouldBlock` in `direction`.
-    pub(crate) fn clear_ready(&self, direction: Direction) {
+    pub(crate) fn forget_after_would_block(&self, direction: Direction) {
         if let Some(reactor) = self.reactor.upgrade() {
-            reactor.clear_ready(self.key, direction);
+            reactor.forget_after_would_block(self.key, direction);
         }
     }
 
     /// Records that a stream read came back short: the receive buffer is
-    /// drained (see `IoSlots::clear_readable`).
-    pub(crate) fn clear_readable(&self) {
+    /// drained (see `IoSlots::forget_readable_after_short_read`).
+    pub(crate) fn forget_readable_after_short_read(&self) {
         if let Some(reactor) = self.reactor.upgrade() {
-            reactor.clear_readable(self.key);
+            reactor.forget_readable_after_short_read(self.key);
         }
     }
 
@@ -123,7 +124,7 @@ impl<S: Source> Registered<S> {
                 Poll::Ready(Ok(())) => {}
             }
             match operation(self.source()) {
-                Err(error) if error.kind() == io::ErrorKind::WouldBlock => self.clear_ready(direction),
+                Err(error) if error.kind() == io::ErrorKind::WouldBlock => self.forget_after_would_block(direction),
                 Err(error) if error.kind() == io::ErrorKind::Interrupted => {}
                 result => {
                     budget::spend();

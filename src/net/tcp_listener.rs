@@ -91,8 +91,9 @@ impl TcpListener {
     }
 
     /// Test support (see `src/net/fault.rs`): makes the reactor report
-    /// readiness for this socket that the kernel did not.
-    #[doc(hidden)]
+    /// readiness for this socket that the kernel did not. Only with the
+    /// `fault-injection` feature.
+    #[cfg(feature = "fault-injection")]
     pub fn readiness_injector(&self) -> super::ReadinessInjector {
         self.io.readiness_injector()
     }

@@ -64,7 +64,9 @@ impl TcpStream {
             match self.io.source().peer_addr() {
                 Ok(_) => return Poll::Ready(Ok(())),
                 // A spurious wakeup: the handshake is still in progress.
-                Err(error) if error.kind() == io::ErrorKind::NotConnected => self.io.clear_ready(Direction::Write),
+                Err(error) if error.kind() == io::ErrorKind::NotConnected => {
+                    self.io.forget_after_would_block(Direction::Write)
+                }
                 Err(error) => return Poll::Ready(Err(error)),
             }
         }
@@ -125,8 +127,9 @@ impl TcpStream {
     }
 
     /// Test support (see `src/net/fault.rs`): makes the reactor report
-    /// readiness for this socket that the kernel did not.
-    #[doc(hidden)]
+    /// readiness for this socket that the kernel did not. Only with the
+    /// `fault-injection` feature.
+    #[cfg(feature = "fault-injection")]
     pub fn readiness_injector(&self) -> super::ReadinessInjector {
         self.io.readiness_injector()
     }
@@ -141,7 +144,7 @@ impl TcpStream {
             && got > 0
             && got < wanted
         {
-            self.io.clear_readable();
+            self.io.forget_readable_after_short_read();
         }
         read
     }

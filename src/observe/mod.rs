@@ -39,15 +39,16 @@ pub use trace::chrome_trace;
 pub(crate) use recorder::JobLog;
 pub(crate) use stats::Counters;
 
+use crate::reactor::WaitOutcome;
 use crate::scheduler::{Cause, TaskId};
 use crate::task::PollOutcome;
 use recorder::Recorder;
 use stats::bump;
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::path::PathBuf;
 use std::rc::Rc;
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 const LOG: &str = "runloop::observe";
 
@@ -78,9 +79,9 @@ impl ObserveConfig {
 }
 
 /// Lets the recorder sit in the hook list and still be read from outside.
-struct Shared(Rc<RefCell<Recorder>>);
+struct RecorderHook(Rc<RefCell<Recorder>>);
 
-impl Hooks for Shared {
+impl Hooks for RecorderHook {
     fn spawned(&mut self, id: TaskId, name: Option<&str>) {
         self.0.borrow_mut().spawned(id, name);
     }
@@ -108,6 +109,11 @@ pub(crate) struct Observer {
     jobs: Option<Arc<JobLog>>,
     print_at_drop: bool,
     trace: Option<PathBuf>,
+    /// When the last wait in the poller ended: a turn's busy time runs from
+    /// there to the next wait.
+    last_wait_end: Cell<Instant>,
+    /// When the wait in progress began.
+    wait_start: Cell<Instant>,
 }
 
 impl Observer {
@@ -117,7 +123,7 @@ impl Observer {
         let jobs = recording.then(|| Arc::new(JobLog::new(origin)));
         let recorder = jobs.as_ref().map(|jobs| {
             let recorder = Rc::new(RefCell::new(Recorder::new(origin, jobs.clone())));
-            hooks.push(Box::new(Shared(recorder.clone())));
+            hooks.push(Box::new(RecorderHook(recorder.clone())));
             recorder
         });
         Observer {
@@ -128,6 +134,8 @@ impl Observer {
             jobs,
             print_at_drop: config.print_at_drop,
             trace: config.trace,
+            last_wait_end: Cell::new(origin),
+            wait_start: Cell::new(origin),
         }
     }
 
@@ -213,14 +221,35 @@ impl Observer {
         }
     }
 
-    pub(crate) fn waited(&self, report: &WaitReport) {
+    /// The loop is about to wait in the poller: the time since the last
+    /// wait ended was spent running.
+    pub(crate) fn wait_starting(&self) {
+        let now = Instant::now();
+        Counters::add_time(
+            &self.counters.busy,
+            now.saturating_duration_since(self.last_wait_end.get()),
+        );
+        self.wait_start.set(now);
+    }
+
+    /// The wait is over; `woke` is what it found (`woke.at` is when it
+    /// ended, read by the reactor).
+    pub(crate) fn wait_ended(&self, timeout: Option<Duration>, woke: &WaitOutcome) {
+        self.last_wait_end.set(woke.at);
+        let report = WaitReport {
+            waited: woke.at.saturating_duration_since(self.wait_start.get()),
+            timeout,
+            io_events: woke.io_events,
+            timers_fired: woke.timers_fired,
+            doorbell: woke.doorbell,
+        };
         let counters = &self.counters;
         bump(&counters.reactor_turns, 1);
         bump(&counters.io_events, report.io_events as u64);
         bump(&counters.timers_fired, report.timers_fired as u64);
         Counters::add_time(&counters.waiting, report.waited);
         if self.watching {
-            self.each_hook(|hook| hook.waited(report));
+            self.each_hook(|hook| hook.waited(&report));
         }
     }
 

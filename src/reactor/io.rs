@@ -81,6 +81,7 @@ const SLOT_MASK: usize = (1 << SLOT_BITS) - 1;
 
 impl IoKey {
     /// Where the source lives in the table; reused after it is removed.
+    #[cfg(feature = "fault-injection")]
     pub(crate) fn slot(self) -> usize {
         self.slot
     }
@@ -226,7 +227,7 @@ impl IoSlots {
 
     /// The kernel said `WouldBlock`: whatever the last event claimed, this
     /// direction is not ready now. A new edge will set it again.
-    pub(crate) fn clear_ready(&mut self, key: IoKey, direction: Direction) {
+    pub(crate) fn forget_after_would_block(&mut self, key: IoKey, direction: Direction) {
         if let Some(slot) = self.get_mut(key) {
             slot.readiness &= !direction.mask();
         }
@@ -238,7 +239,7 @@ impl IoSlots {
     /// raises a new edge, since it is new. `READ_CLOSED` and `ERROR` stay:
     /// their edges have come and will not come again, and an end-of-stream
     /// queued behind the data is still to be read. (tokio does the same.)
-    pub(crate) fn clear_readable(&mut self, key: IoKey) {
+    pub(crate) fn forget_readable_after_short_read(&mut self, key: IoKey) {
         if let Some(slot) = self.get_mut(key) {
             slot.readiness &= !READABLE;
         }

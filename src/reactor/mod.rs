@@ -30,7 +30,9 @@ mod io;
 mod timer_heap;
 mod timer_queue;
 
-pub(crate) use io::{Direction, ERROR, IoKey, READ_CLOSED, READABLE, Readiness, WRITABLE, WRITE_CLOSED};
+pub(crate) use io::{Direction, IoKey};
+#[cfg(feature = "fault-injection")]
+pub(crate) use io::{ERROR, READ_CLOSED, READABLE, Readiness, WRITABLE, WRITE_CLOSED};
 pub use timer_heap::TimerHeap;
 pub use timer_queue::{TimerKey, TimerPoll, TimerQueue};
 
@@ -48,8 +50,10 @@ const LOG: &str = "runloop::reactor";
 pub(crate) const DOORBELL: Token = Token(usize::MAX);
 
 /// What one wait for events found.
-#[derive(Debug, Default, Clone, Copy)]
-pub(crate) struct Harvest {
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct WaitOutcome {
+    /// When the wait ended (the clock the timers were checked against).
+    pub(crate) at: Instant,
     /// I/O events received (not counting the doorbell).
     pub(crate) io_events: usize,
     /// Timers whose deadline passed.
@@ -67,10 +71,11 @@ pub(crate) struct Reactor {
     /// The time read right after the last wait. Never later than the real
     /// time, so "deadline ≤ now" is a safe test for "has expired".
     now: Cell<Instant>,
-    /// Wakers collected during a harvest, woken once every borrow is released.
+    /// Wakers collected during a wait, woken once every borrow is released.
     to_wake: RefCell<Vec<Waker>>,
     /// Events made up by tests (`src/net/fault.rs`), dispatched with the
     /// next batch as if the poller had reported them.
+    #[cfg(feature = "fault-injection")]
     injected: RefCell<Vec<(Token, Readiness)>>,
 }
 
@@ -83,6 +88,7 @@ impl Reactor {
             timers: RefCell::new(timers),
             now: Cell::new(Instant::now()),
             to_wake: RefCell::default(),
+            #[cfg(feature = "fault-injection")]
             injected: RefCell::default(),
         }
     }
@@ -90,53 +96,57 @@ impl Reactor {
     /// Waits for events for at most `timeout` (`None`: until something
     /// happens), then wakes every task that the events and expired timers
     /// concern. The only place where the loop sleeps.
-    pub(crate) fn wait(&self, timeout: Option<Duration>) -> Harvest {
-        let mut harvest = Harvest::default();
+    pub(crate) fn wait(&self, timeout: Option<Duration>) -> WaitOutcome {
         let mut to_wake = self.to_wake.take();
-        let injected = self.injected.take();
-        // Injected events are already here: do not sleep before reporting them.
-        let timeout = if injected.is_empty() {
-            timeout
-        } else {
-            Some(Duration::ZERO)
-        };
-        {
-            let mut events = self.events.borrow_mut();
-            if let Err(error) = self.poll.borrow_mut().poll(&mut events, timeout) {
-                // EINTR: a signal arrived. Treat it as an empty harvest.
-                if error.kind() != stdio::ErrorKind::Interrupted {
-                    panic!("the reactor could not wait for events: {error}");
-                }
-            }
-            let mut io = self.io.borrow_mut();
-            for event in events.iter() {
-                if event.token() == DOORBELL {
-                    harvest.doorbell = true;
-                } else {
-                    harvest.io_events += 1;
-                    io.dispatch(event.token(), IoSlots::readiness_of(event), &mut to_wake);
-                }
-            }
-            for (token, bits) in injected {
-                harvest.io_events += 1;
-                io.dispatch(token, bits, &mut to_wake);
-            }
-        }
-        let now = Instant::now();
-        self.now.set(now);
-        harvest.timers_fired = self.timers.borrow_mut().fire_expired(now, &mut to_wake);
+        #[cfg(feature = "fault-injection")]
+        let timeout = self.no_sleep_if_injected(timeout);
+        let (io_events, doorbell) = self.poll_events(timeout, &mut to_wake);
+        let at = Instant::now();
+        self.now.set(at);
+        let timers_fired = self.timers.borrow_mut().fire_expired(at, &mut to_wake);
         log::trace!(
             target: LOG,
-            "waited {timeout:?}: {} I/O events, {} timers fired{}",
-            harvest.io_events,
-            harvest.timers_fired,
-            if harvest.doorbell { ", doorbell rang" } else { "" }
+            "waited {timeout:?}: {io_events} I/O events, {timers_fired} timers fired{}",
+            if doorbell { ", doorbell rang" } else { "" }
         );
         for waker in to_wake.drain(..) {
             waker.wake();
         }
         *self.to_wake.borrow_mut() = to_wake;
-        harvest
+        WaitOutcome {
+            at,
+            io_events,
+            timers_fired,
+            doorbell,
+        }
+    }
+
+    /// Sleeps in `epoll_wait`, then hands each event to the slot its token
+    /// names. Returns how many I/O events came, and whether the doorbell rang.
+    fn poll_events(&self, timeout: Option<Duration>, to_wake: &mut Vec<Waker>) -> (usize, bool) {
+        let mut events = self.events.borrow_mut();
+        if let Err(error) = self.poll.borrow_mut().poll(&mut events, timeout) {
+            // EINTR: a signal arrived. Treat it as a wait that found nothing.
+            if error.kind() != stdio::ErrorKind::Interrupted {
+                panic!("the reactor could not wait for events: {error}");
+            }
+        }
+        let mut io = self.io.borrow_mut();
+        let (mut io_events, mut doorbell) = (0, false);
+        for event in events.iter() {
+            if event.token() == DOORBELL {
+                doorbell = true;
+            } else {
+                io_events += 1;
+                io.dispatch(event.token(), IoSlots::readiness_of(event), to_wake);
+            }
+        }
+        #[cfg(feature = "fault-injection")]
+        for (token, bits) in self.injected.take() {
+            io_events += 1;
+            io.dispatch(token, bits, to_wake);
+        }
+        (io_events, doorbell)
     }
 
     /// How long the loop may sleep: until the nearest deadline, or forever
@@ -180,18 +190,32 @@ impl Reactor {
         ready
     }
 
-    pub(crate) fn clear_ready(&self, key: IoKey, direction: Direction) {
-        self.io.borrow_mut().clear_ready(key, direction);
+    /// The kernel said `WouldBlock`: see `IoSlots::forget_after_would_block`.
+    pub(crate) fn forget_after_would_block(&self, key: IoKey, direction: Direction) {
+        self.io.borrow_mut().forget_after_would_block(key, direction);
     }
 
-    pub(crate) fn clear_readable(&self, key: IoKey) {
-        self.io.borrow_mut().clear_readable(key);
+    /// A short read drained the socket: see
+    /// `IoSlots::forget_readable_after_short_read`.
+    pub(crate) fn forget_readable_after_short_read(&self, key: IoKey) {
+        self.io.borrow_mut().forget_readable_after_short_read(key);
     }
 
     /// Queues a made-up event for `token`, reported with the next batch
     /// (test support: `src/net/fault.rs`).
+    #[cfg(feature = "fault-injection")]
     pub(crate) fn inject(&self, token: Token, bits: Readiness) {
         self.injected.borrow_mut().push((token, bits));
+    }
+
+    /// Injected events are already here: do not sleep before reporting them.
+    #[cfg(feature = "fault-injection")]
+    fn no_sleep_if_injected(&self, timeout: Option<Duration>) -> Option<Duration> {
+        if self.injected.borrow().is_empty() {
+            timeout
+        } else {
+            Some(Duration::ZERO)
+        }
     }
 
     // ----- timers ------------------------------------------------------

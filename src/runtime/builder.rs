@@ -18,7 +18,7 @@ use crate::observe::{Hooks, ObserveConfig, Observer};
 use crate::reactor::{DOORBELL, Reactor, TimerHeap, TimerQueue};
 use crate::scheduler::{Fifo, Schedule, SpawnInfo};
 use crate::task::JoinHandle;
-use crate::task::mailbox::Remote;
+use crate::task::mailbox::Inbox;
 use std::fmt;
 use std::future::Future;
 use std::io;
@@ -141,13 +141,13 @@ impl Builder {
         let poll = mio::Poll::new()?;
         let doorbell = mio::Waker::new(poll.registry(), DOORBELL)?;
         let reactor = Reactor::new(poll, self.event_capacity, self.timer_queue);
-        let remote = Arc::new(Remote::new(doorbell));
+        let inbox = Arc::new(Inbox::new(doorbell));
         let observer = Observer::new(self.observe, Instant::now());
         let pool = Pool::new(self.max_blocking_threads, self.blocking_keep_alive, observer.job_log());
         let event_loop = EventLoop::new(
             self.scheduler,
             reactor,
-            remote,
+            inbox,
             pool,
             self.polls_per_turn,
             self.coop_budget,

@@ -1,19 +1,24 @@
 //! # The event loop: run what is ready, then wait for more
 //!
-//! This is asyncio's `_run_once`, written out. One *turn* has two phases:
+//! Read this file first: everything else in runloop is something one turn
+//! of this loop calls. [`EventLoop::run_once`] is asyncio's `_run_once`,
+//! written out, and like it, it is the only place where futures are polled:
 //!
 //! ```text
-//!  ┌─► 1. run   pop a ready task, poll it, queue whoever it woke;
-//!  │           repeat, at most `polls_per_turn` times or until none is ready
-//!  │    2. wait  sleep in epoll until I/O, the nearest timer, or the
-//!  │           doorbell; zero time if tasks are still ready. Queue whoever
-//!  └────────── the events, expired timers and remote wakes concern.
+//!  ┌─► run ready tasks    pop a ready task, poll it, queue whoever it woke;
+//!  │                      at most `polls_per_turn` times, or until none is ready
+//!  │   compute timeout    zero if tasks are still ready, else until the
+//!  │                      nearest timer (or forever, if there is none)
+//!  │   wait               sleep in epoll until I/O, that timer, or the doorbell
+//!  └── queue wakes        whoever the events, expired timers and the inbox woke
 //! ```
 //!
-//! The future given to `block_on` takes part as task `main`: it is queued,
-//! popped and polled like the others, so `yield_now` in it lets the others
-//! run. When it completes, `block_on` returns; the other tasks stay in the
-//! table for the next `block_on`, or are dropped with the runtime.
+//! The future given to `block_on` takes part as task `main`
+//! ([`MainTask`]): it is queued, popped and polled through the same
+//! one-task path as the others ([`EventLoop::poll_one`]), so `yield_now` in
+//! it lets the others run. When it completes, `block_on` returns; the other
+//! tasks stay in the table for the next `block_on`, or are dropped with the
+//! runtime.
 //!
 //! Invariants:
 //! - **The reactor is never starved.** However many tasks stay ready, the
@@ -36,20 +41,19 @@
 use super::context;
 use super::tasks::TaskTable;
 use crate::blocking::Pool;
-use crate::observe::{Observer, Stats, Timeline, WaitReport};
+use crate::observe::{Observer, Stats, Timeline};
 use crate::reactor::Reactor;
 use crate::scheduler::{Cause, Ready, Schedule, SpawnInfo};
-use crate::task::mailbox::{self, Remote, SpawnRequest};
-use crate::task::{Header, JoinHandle, PollOutcome, TaskId, budget};
-use crate::waker;
+use crate::task::mailbox::{self, Inbox, SpawnRequest};
+use crate::task::{self, Header, JoinHandle, PollOutcome, TaskId, budget};
 use std::cell::{Cell, RefCell};
 use std::future::Future;
 use std::panic::{self, AssertUnwindSafe};
-use std::pin::pin;
+use std::pin::{Pin, pin};
 use std::rc::Rc;
 use std::sync::Arc;
-use std::task::{Context, Poll};
-use std::time::{Duration, Instant};
+use std::task::{Context, Poll, Waker};
+use std::time::Duration;
 
 const LOG: &str = "runloop::runtime";
 
@@ -58,20 +62,20 @@ const LOG: &str = "runloop::runtime";
 const MAX_TEARDOWN_ROUNDS: u32 = 16;
 
 /// Everything one runtime owns, shared by the `Runtime` value and the
-/// thread-local context while `block_on` runs.
+/// loop thread's state while `block_on` runs.
 pub(crate) struct EventLoop {
     tasks: RefCell<TaskTable>,
     scheduler: RefCell<Box<dyn Schedule>>,
     reactor: Rc<Reactor>,
-    remote: Arc<Remote>,
+    inbox: Arc<Inbox>,
     pool: Pool,
     polls_per_turn: usize,
     /// Operations a poll may complete before it must yield (`None`: no limit).
     coop_budget: Option<u32>,
-    /// Scratch space for the ids collected from the remote inbox.
-    woken: RefCell<Vec<TaskId>>,
+    /// Scratch space for the ids collected from the inbox.
+    remote_wakes: RefCell<Vec<TaskId>>,
     /// Scratch space for the spawn requests collected with them.
-    spawns: RefCell<Vec<SpawnRequest>>,
+    spawn_requests: RefCell<Vec<SpawnRequest>>,
     /// How many `block_on` calls so far: names each main future apart, so a
     /// stale wake of an earlier one is not mistaken for the current one.
     main_generation: Cell<u32>,
@@ -80,16 +84,13 @@ pub(crate) struct EventLoop {
     shut_down: Cell<bool>,
     /// Counters, hooks and the timeline recorder.
     observer: Observer,
-    /// When the last wait in the poller ended: the busy time of a turn runs
-    /// from there to the next wait.
-    last_wait_end: Cell<Instant>,
 }
 
 impl EventLoop {
     pub(crate) fn new(
         scheduler: Box<dyn Schedule>,
         reactor: Reactor,
-        remote: Arc<Remote>,
+        inbox: Arc<Inbox>,
         pool: Pool,
         polls_per_turn: usize,
         coop_budget: Option<u32>,
@@ -99,19 +100,205 @@ impl EventLoop {
             tasks: RefCell::default(),
             scheduler: RefCell::new(scheduler),
             reactor: Rc::new(reactor),
-            remote,
+            inbox,
             pool,
             polls_per_turn: polls_per_turn.max(1),
             coop_budget,
-            woken: RefCell::default(),
-            spawns: RefCell::default(),
+            remote_wakes: RefCell::default(),
+            spawn_requests: RefCell::default(),
             main_generation: Cell::new(0),
             teardown_round: Cell::new(0),
             shut_down: Cell::new(false),
             observer,
-            last_wait_end: Cell::new(Instant::now()),
         }
     }
+
+    /// Runs the loop until `future` completes.
+    pub(crate) fn block_on<F: Future>(self: &Rc<Self>, future: F) -> F::Output {
+        let _running_here = context::enter(self);
+        let main_id = self.next_main_id();
+        // Guards drop in reverse order: first the future (its destructor may
+        // wake tasks), then this guard queues those wakes, and any that the
+        // future's last poll made if it panicked, then `_running_here` gives
+        // the thread back.
+        let _queue_wakes = QueueWakesOnExit(self, main_id);
+        let mut future = pin!(future);
+        let mut main = MainTask::new(self, main_id, future.as_mut());
+        // Wakes and spawn requests posted while no loop was running.
+        self.empty_inbox();
+        self.scheduler.borrow_mut().push(Ready::new(main_id, Cause::Spawned));
+        self.observer.counters.queued(1);
+        loop {
+            if let Some(output) = self.run_once(&mut main) {
+                return output;
+            }
+        }
+    }
+
+    /// Names this `block_on`'s main future apart from earlier ones.
+    fn next_main_id(&self) -> TaskId {
+        let generation = self.main_generation.get().wrapping_add(1);
+        self.main_generation.set(generation);
+        TaskId::main(generation)
+    }
+
+    /// One turn of the loop; `Some` once the main future has completed.
+    fn run_once<F: Future>(&self, main: &mut MainTask<'_, F>) -> Option<F::Output> {
+        // ── run ready tasks ─────────────────────────────────────────────
+        for _ in 0..self.polls_per_turn {
+            let Some(id) = self.pop() else {
+                break;
+            };
+            if id == main.id {
+                if let Poll::Ready(output) = self.poll_main(main) {
+                    return Some(output);
+                }
+            } else if !id.is_main() {
+                self.run_task(id);
+            } // else: a stale wake of an earlier `block_on`'s main future
+        }
+        // ── compute the timeout ─────────────────────────────────────────
+        let ready = !self.scheduler.borrow().is_empty() || mailbox::has_local();
+        let timeout = if ready {
+            Some(Duration::ZERO)
+        } else {
+            self.reactor.time_to_next_timer()
+        };
+        // ── wait for I/O, the nearest timer, or the doorbell ────────────
+        self.observer.wait_starting();
+        let woke = self.reactor.wait(timeout);
+        self.observer.wait_ended(timeout, &woke);
+        // ── queue whoever that woke ─────────────────────────────────────
+        self.queue_local_wakes(Cause::Reactor);
+        if woke.doorbell {
+            self.empty_inbox();
+        }
+        None
+    }
+
+    /// The one-task path: every poll, of a task or of the main future, goes
+    /// through here. `poll` polls once and reports the outcome; around it
+    /// the observer is told, the budget refilled, and whoever the poll woke
+    /// is queued.
+    fn poll_one(&self, id: TaskId, poll: impl FnOnce() -> PollOutcome) -> PollOutcome {
+        self.observer.poll_started(id);
+        budget::reset(self.coop_budget);
+        let outcome = poll();
+        self.observer.poll_finished(id, outcome);
+        log::trace!(target: LOG, "poll {id} -> {outcome:?}");
+        self.queue_local_wakes(Cause::WokenBy(id));
+        outcome
+    }
+
+    /// Polls one task, if `id` still names one.
+    fn run_task(&self, id: TaskId) {
+        let Some(task) = self.tasks.borrow_mut().take(id) else {
+            return; // stale: finished or cancelled since it was queued
+        };
+        self.poll_one(id, || {
+            let (outcome, task) = task.run();
+            if outcome == PollOutcome::Pending {
+                self.tasks.borrow_mut().put_back(id, task);
+            } else {
+                log::debug!(target: LOG, "task {id} done: {outcome:?}");
+                self.tasks.borrow_mut().remove(id);
+                self.scheduler.borrow_mut().finished(id);
+                drop(task); // outside the borrow: this may free the task
+            }
+            outcome
+        });
+    }
+
+    /// Polls the future given to `block_on`.
+    fn poll_main<F: Future>(&self, main: &mut MainTask<'_, F>) -> Poll<F::Output> {
+        let mut output = None;
+        self.poll_one(main.id, || match main.poll() {
+            Poll::Ready(value) => {
+                output = Some(value);
+                PollOutcome::Returned
+            }
+            Poll::Pending => PollOutcome::Pending,
+        });
+        match output {
+            Some(value) => Poll::Ready(value),
+            None => Poll::Pending,
+        }
+    }
+
+    /// asyncio's `create_task`: the task is queued and runs once the loop
+    /// gets to it. `info` (name, priority, deadline) goes to the scheduler,
+    /// the hooks and the logs.
+    pub(crate) fn spawn<F>(&self, future: F, info: SpawnInfo) -> JoinHandle<F::Output>
+    where
+        F: Future + 'static,
+        F::Output: 'static,
+    {
+        let inbox = Arc::downgrade(&self.inbox);
+        if self.teardown_round.get() > MAX_TEARDOWN_ROUNDS {
+            log::error!(
+                target: LOG,
+                "a destructor spawned a task while the runtime was being dropped, {MAX_TEARDOWN_ROUNDS} \
+                 rounds in a row: refusing it (its future is leaked, not dropped, to end the cycle)"
+            );
+            return task::refused_task(future, inbox);
+        }
+        let (id, handle) = self.tasks.borrow_mut().insert(|id| task::new_task(future, id, inbox));
+        let name = info.name;
+        log::debug!(target: LOG, "spawned task {id}{}", name.map(|name| format!(" ({name})")).unwrap_or_default());
+        self.observer.spawned(id, name);
+        let mut scheduler = self.scheduler.borrow_mut();
+        scheduler.spawned(id, &info);
+        scheduler.push(Ready::new(id, Cause::Spawned));
+        handle
+    }
+
+    // ----- the run queue ---------------------------------------------
+
+    fn pop(&self) -> Option<TaskId> {
+        let id = self.scheduler.borrow_mut().pop()?;
+        self.observer.popped();
+        Some(id)
+    }
+
+    /// Moves the ids woken on this thread into the scheduler. Runs after
+    /// every poll, so it is on the hot path: no copying, no allocation.
+    fn queue_local_wakes(&self, cause: Cause) {
+        mailbox::drain_local(|local_wakes| self.queue(local_wakes, cause));
+    }
+
+    /// Empties the inbox: queues the tasks woken from other threads and
+    /// spawns the tasks asked for from there. Each request spawns its task
+    /// itself (`runloop::spawn` finds this loop, which is current here) and
+    /// catches its own panics (`src/runtime/remote_join.rs`); whatever the
+    /// request's own code wakes on this thread is queued as remote too.
+    fn empty_inbox(&self) {
+        let mut remote_wakes = self.remote_wakes.take();
+        let mut spawn_requests = self.spawn_requests.take();
+        self.inbox.collect(&mut remote_wakes, &mut spawn_requests);
+        self.queue(&mut remote_wakes, Cause::Remote);
+        *self.remote_wakes.borrow_mut() = remote_wakes;
+        for request in spawn_requests.drain(..) {
+            request();
+        }
+        *self.spawn_requests.borrow_mut() = spawn_requests;
+        self.queue_local_wakes(Cause::Remote);
+    }
+
+    /// Hands `ids` to the scheduler, leaving the list empty.
+    fn queue(&self, ids: &mut Vec<TaskId>, cause: Cause) {
+        if ids.is_empty() {
+            return;
+        }
+        let mut scheduler = self.scheduler.borrow_mut();
+        for &id in ids.iter() {
+            scheduler.push(Ready::new(id, cause));
+        }
+        drop(scheduler);
+        self.observer.woken_all(ids, cause);
+        ids.clear();
+    }
+
+    // ----- for the `Runtime` -----------------------------------------
 
     /// The counters, as of now.
     pub(crate) fn stats(&self) -> Stats {
@@ -133,9 +320,9 @@ impl EventLoop {
         &self.reactor
     }
 
-    /// The runtime's inbox, for a [`Handle`](super::Handle) to post to.
-    pub(crate) fn remote(&self) -> &Arc<Remote> {
-        &self.remote
+    /// The runtime's inbox, for wakers and a [`Handle`](super::Handle).
+    pub(crate) fn inbox(&self) -> &Arc<Inbox> {
+        &self.inbox
     }
 
     pub(crate) fn live_tasks(&self) -> usize {
@@ -144,171 +331,6 @@ impl EventLoop {
 
     pub(crate) fn pool(&self) -> &Pool {
         &self.pool
-    }
-
-    /// asyncio's `create_task`: the task is queued and runs once the loop
-    /// gets to it. `info` (name, priority, deadline) goes to the scheduler,
-    /// the hooks and the logs.
-    pub(crate) fn spawn<F>(&self, future: F, info: SpawnInfo) -> JoinHandle<F::Output>
-    where
-        F: Future + 'static,
-        F::Output: 'static,
-    {
-        let remote = Arc::downgrade(&self.remote);
-        if self.teardown_round.get() > MAX_TEARDOWN_ROUNDS {
-            log::error!(
-                target: LOG,
-                "a destructor spawned a task while the runtime was being dropped, {MAX_TEARDOWN_ROUNDS} \
-                 rounds in a row: refusing it (its future is leaked, not dropped, to end the cycle)"
-            );
-            return waker::refused_task(future, remote);
-        }
-        let (id, handle) = self.tasks.borrow_mut().insert(|id| waker::new_task(future, id, remote));
-        let name = info.name;
-        log::debug!(target: LOG, "spawned task {id}{}", name.map(|name| format!(" ({name})")).unwrap_or_default());
-        self.observer.spawned(id, name);
-        let mut scheduler = self.scheduler.borrow_mut();
-        scheduler.spawned(id, &info);
-        scheduler.push(Ready::new(id, Cause::Spawned));
-        handle
-    }
-
-    /// Runs the loop until `future` completes.
-    pub(crate) fn block_on<F: Future>(self: &Rc<Self>, future: F) -> F::Output {
-        let _context = context::enter(self);
-        let _mailbox = mailbox::enter(&self.remote);
-        // Dropped before the mailbox guard: whatever happens, even a panic in
-        // `future`, wakes made so far are queued before the mailbox closes.
-        // (The future itself, declared below, is dropped before this.)
-        let _flush = FlushOnExit(self);
-
-        let generation = self.main_generation.get().wrapping_add(1);
-        self.main_generation.set(generation);
-        let main_id = TaskId::main(generation);
-        let main = Arc::new(Header::new(main_id, Arc::downgrade(&self.remote)));
-        let main_waker = waker::main_waker(main.clone());
-        let mut cx = Context::from_waker(&main_waker);
-        let mut future = pin!(future);
-
-        // Wakes and spawn requests posted while no loop was running wait in
-        // the inbox.
-        self.queue_remote_wakes();
-        self.scheduler.borrow_mut().push(Ready::new(main_id, Cause::Spawned));
-        self.observer.counters.queued(1);
-        loop {
-            // Phase 1: run what is ready.
-            for _ in 0..self.polls_per_turn {
-                let Some(id) = self.scheduler.borrow_mut().pop() else {
-                    break;
-                };
-                self.observer.popped();
-                if id == main_id {
-                    main.state.clear_notified();
-                    log::trace!(target: LOG, "poll main");
-                    self.observer.poll_started(main_id);
-                    budget::reset(self.coop_budget);
-                    if let Poll::Ready(output) = future.as_mut().poll(&mut cx) {
-                        log::debug!(target: LOG, "main future completed");
-                        self.observer.poll_finished(main_id, PollOutcome::Returned);
-                        return output;
-                    }
-                    self.observer.poll_finished(main_id, PollOutcome::Pending);
-                    self.queue_local_wakes(Cause::WokenBy(main_id));
-                } else if !id.is_main() {
-                    self.run_task(id);
-                }
-            }
-            // Phase 2: wait for the world.
-            self.wait_for_events();
-        }
-    }
-
-    /// Polls one task, if `id` still names one.
-    fn run_task(&self, id: TaskId) {
-        let Some(task) = self.tasks.borrow_mut().take(id) else {
-            return; // stale: finished or cancelled since it was queued
-        };
-        self.observer.poll_started(id);
-        budget::reset(self.coop_budget);
-        let (outcome, task) = task.run();
-        self.observer.poll_finished(id, outcome);
-        log::trace!(target: LOG, "poll task {id} -> {outcome:?}");
-        if outcome == PollOutcome::Pending {
-            self.tasks.borrow_mut().put_back(id, task);
-        } else {
-            log::debug!(target: LOG, "task {id} done: {outcome:?}");
-            self.tasks.borrow_mut().remove(id);
-            self.scheduler.borrow_mut().finished(id);
-            drop(task); // outside the borrow: this may free the task
-        }
-        self.queue_local_wakes(Cause::WokenBy(id));
-    }
-
-    /// Sleeps in the reactor (not at all if work is waiting), then queues
-    /// every task the harvest woke.
-    fn wait_for_events(&self) {
-        let busy = !self.scheduler.borrow().is_empty() || mailbox::has_local();
-        let timeout = if busy {
-            Some(Duration::ZERO)
-        } else {
-            self.reactor.time_to_next_timer()
-        };
-        let before = Instant::now();
-        let harvest = self.reactor.wait(timeout);
-        let after = self.reactor.now();
-        let counters = &self.observer.counters;
-        crate::observe::Counters::add_time(
-            &counters.busy,
-            before.saturating_duration_since(self.last_wait_end.get()),
-        );
-        self.last_wait_end.set(after);
-        self.observer.waited(&WaitReport {
-            waited: after.saturating_duration_since(before),
-            timeout,
-            io_events: harvest.io_events,
-            timers_fired: harvest.timers_fired,
-            doorbell: harvest.doorbell,
-        });
-        self.queue_local_wakes(Cause::Woken);
-        if harvest.doorbell {
-            self.queue_remote_wakes();
-        }
-    }
-
-    /// Moves the ids woken on this thread into the scheduler. Runs after
-    /// every poll, so it is on the hot path: no copying, no allocation.
-    fn queue_local_wakes(&self, cause: Cause) {
-        mailbox::drain_local(|woken| self.queue(woken, cause));
-    }
-
-    /// Empties the remote inbox: queues the tasks woken from other threads
-    /// and spawns the tasks asked for from there. Each request spawns its
-    /// task itself (`runloop::spawn` finds this loop, which is current
-    /// here) and catches its own panics (`src/runtime/remote_join.rs`).
-    fn queue_remote_wakes(&self) {
-        let mut woken = self.woken.take();
-        let mut spawns = self.spawns.take();
-        self.remote.collect(&mut woken, &mut spawns);
-        self.queue(&mut woken, Cause::Remote);
-        *self.woken.borrow_mut() = woken;
-        for request in spawns.drain(..) {
-            request();
-        }
-        *self.spawns.borrow_mut() = spawns;
-    }
-
-    /// Hands `woken` to the scheduler, leaving it empty.
-    fn queue(&self, woken: &mut Vec<TaskId>, cause: Cause) {
-        if woken.is_empty() {
-            return;
-        }
-        let mut scheduler = self.scheduler.borrow_mut();
-        for &id in woken.iter() {
-            scheduler.push(Ready::new(id, cause));
-        }
-        drop(scheduler);
-        self.observer.woken_all(woken, cause);
-        woken.clear();
     }
 
     /// Drops every task, each future exactly once, on this thread. Futures
@@ -325,9 +347,8 @@ impl EventLoop {
         if !self.shut_down.replace(true) {
             self.observer.shutting_down();
         }
-        let _context = context::enter_for_teardown(self);
-        let _mailbox = mailbox::enter(&self.remote);
-        let unspawned = self.remote.close();
+        let _running_here = context::enter_for_teardown(self);
+        let unspawned = self.inbox.close();
         let never_spawned = unspawned.len();
         for request in unspawned {
             // The user's future (or closure) is dropped here; a panic in its
@@ -359,11 +380,42 @@ impl EventLoop {
     }
 }
 
-/// Queues the wakes made by the last poll when `block_on` exits.
-struct FlushOnExit<'a>(&'a EventLoop);
+/// The future given to `block_on`, dressed as a task: an id, a header for
+/// its waker to point at (the wakes go through the same mailbox as any
+/// task's), and the future itself, pinned on `block_on`'s stack. It is not
+/// in the task table: it is not `'static`, and `block_on` owns it.
+struct MainTask<'a, F: Future> {
+    id: TaskId,
+    header: Arc<Header>,
+    waker: Waker,
+    future: Pin<&'a mut F>,
+}
 
-impl Drop for FlushOnExit<'_> {
+impl<'a, F: Future> MainTask<'a, F> {
+    fn new(event_loop: &EventLoop, id: TaskId, future: Pin<&'a mut F>) -> MainTask<'a, F> {
+        let header = Arc::new(Header::new(id, Arc::downgrade(&event_loop.inbox)));
+        MainTask {
+            id,
+            waker: task::main_waker(header.clone()),
+            header,
+            future,
+        }
+    }
+
+    /// Polls the future once; from here on a wake queues it again.
+    fn poll(&mut self) -> Poll<F::Output> {
+        self.header.state.clear_notified();
+        self.future.as_mut().poll(&mut Context::from_waker(&self.waker))
+    }
+}
+
+/// Queues, as `block_on` exits, the wakes made by the main future's
+/// destructor, and by its last poll if that panicked (after a poll that
+/// returns, `poll_one` has queued them already).
+struct QueueWakesOnExit<'a>(&'a EventLoop, TaskId);
+
+impl Drop for QueueWakesOnExit<'_> {
     fn drop(&mut self) {
-        self.0.queue_local_wakes(Cause::Woken);
+        self.0.queue_local_wakes(Cause::WokenBy(self.1));
     }
 }

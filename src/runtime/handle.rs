@@ -53,7 +53,7 @@
 
 use super::context;
 use super::remote_join::{self, RemoteJoinHandle};
-use crate::task::mailbox::Remote;
+use crate::task::mailbox::Inbox;
 use std::fmt;
 use std::future::Future;
 use std::sync::{Arc, Weak};
@@ -85,13 +85,13 @@ use std::sync::{Arc, Weak};
 /// ```
 #[derive(Clone)]
 pub struct Handle {
-    remote: Weak<Remote>,
+    inbox: Weak<Inbox>,
 }
 
 impl Handle {
-    pub(crate) fn new(remote: &Arc<Remote>) -> Handle {
+    pub(crate) fn new(inbox: &Arc<Inbox>) -> Handle {
         Handle {
-            remote: Arc::downgrade(remote),
+            inbox: Arc::downgrade(inbox),
         }
     }
 
@@ -122,7 +122,7 @@ impl Handle {
     /// The handle of the runtime running on this thread, or `None` outside
     /// a runtime.
     pub fn try_current() -> Option<Handle> {
-        context::with_current(|event_loop| Handle::new(event_loop.remote()))
+        context::with_current(|event_loop| Handle::new(event_loop.inbox()))
     }
 
     /// Spawns `future` on the handle's runtime, from any thread, and
@@ -198,11 +198,11 @@ impl Handle {
         F: Future + 'static,
         F::Output: Send + 'static,
     {
-        let Some(remote) = self.remote.upgrade() else {
+        let Some(inbox) = self.inbox.upgrade() else {
             return Err(SpawnError { _private: () });
         };
         let (request, handle) = remote_join::request(make);
-        match remote.post_spawn(request) {
+        match inbox.post_spawn(request) {
             Ok(()) => Ok(handle),
             Err(refused) => {
                 // Outside the inbox's lock: this drops the user's closure

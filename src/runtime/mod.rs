@@ -128,7 +128,7 @@ impl Runtime {
     /// threads. It does not keep the runtime alive: once the runtime is
     /// dropped, [`Handle::spawn`] fails with [`SpawnError`].
     pub fn handle(&self) -> Handle {
-        Handle::new(self.event_loop.remote())
+        Handle::new(self.event_loop.inbox())
     }
 
     /// How many tasks are alive (spawned and not yet finished).

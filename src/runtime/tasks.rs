@@ -58,7 +58,7 @@ impl TaskTable {
     /// Frees the slot of a finished task.
     pub(crate) fn remove(&mut self, id: TaskId) {
         if self.slot_mut(id).is_some() {
-            self.slots.remove(id.slot());
+            self.slots.remove(id.index());
         }
     }
 
@@ -74,7 +74,7 @@ impl TaskTable {
 
     fn slot_mut(&mut self, id: TaskId) -> Option<&mut Slot> {
         self.slots
-            .get_mut(id.slot())
+            .get_mut(id.index())
             .filter(|slot| slot.generation == id.generation())
     }
 }

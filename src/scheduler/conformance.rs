@@ -102,7 +102,7 @@ fn pushes_and_pops_match<P: Schedule>(make: &dyn Fn() -> P) -> Result<(), String
         return Err("a new policy is not empty".into());
     }
     let ids: Vec<TaskId> = (0..1_000).map(|n| TaskId::from_parts(n, n + 1)).collect();
-    let causes = [Cause::Spawned, Cause::Woken, Cause::Remote];
+    let causes = [Cause::Spawned, Cause::Reactor, Cause::Remote];
     let (mut pushed, mut popped) = (HashSet::new(), HashSet::new());
     for (n, &id) in ids.iter().enumerate() {
         policy.spawned(id, &SpawnInfo::with_priority((n % 7) as u8));

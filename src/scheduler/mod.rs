@@ -133,9 +133,8 @@ pub enum Cause {
     /// It was woken while the task `by` was being polled. `by` is the task
     /// itself when it woke itself, as [`yield_now`](crate::yield_now) does.
     WokenBy(TaskId),
-    /// It was woken by the reactor (I/O readiness or a timer), or on the loop
-    /// thread outside any poll.
-    Woken,
+    /// It was woken by the reactor: I/O readiness or an expired timer.
+    Reactor,
     /// It was woken from another thread.
     Remote,
 }

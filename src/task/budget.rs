@@ -18,30 +18,24 @@
 //! queue exactly as if it had called `yield_now`, and everyone else gets a
 //! turn.
 //!
-//! The budget is a thread-local counter, set by the loop before each poll.
-//! Outside a runtime (a generator, a foreign executor) it is unlimited.
+//! The budget is a counter in the loop thread's state (`loop_thread.rs`),
+//! set by the loop before each poll. Outside a runtime (a generator, a
+//! foreign executor) it is unlimited.
 
-use std::cell::Cell;
+use super::loop_thread::{LOOP_THREAD, UNLIMITED};
 use std::task::{Context, Poll};
-
-/// The budget when no loop has set one: no limit.
-const UNLIMITED: u32 = u32::MAX;
-
-thread_local! {
-    static REMAINING: Cell<u32> = const { Cell::new(UNLIMITED) };
-}
 
 /// Gives the next poll `budget` operations (`None`: unlimited).
 #[inline]
 pub(crate) fn reset(budget: Option<u32>) {
-    let _ = REMAINING.try_with(|remaining| remaining.set(budget.unwrap_or(UNLIMITED)));
+    let _ = LOOP_THREAD.try_with(|thread| thread.budget.set(budget.unwrap_or(UNLIMITED)));
 }
 
 /// `Ready` if the running task may do one more operation; otherwise wakes
 /// the task (it is still runnable, only out of turns) and returns `Pending`.
 #[inline]
 pub(crate) fn poll_proceed(cx: &mut Context<'_>) -> Poll<()> {
-    let exhausted = REMAINING.try_with(|remaining| remaining.get() == 0).unwrap_or(false);
+    let exhausted = LOOP_THREAD.try_with(|thread| thread.budget.get() == 0).unwrap_or(false);
     if exhausted {
         log::trace!(target: "runloop::task::budget", "budget spent: yielding");
         cx.waker().wake_by_ref();
@@ -56,12 +50,12 @@ pub(crate) fn poll_proceed(cx: &mut Context<'_>) -> Poll<()> {
 /// the thread-local instead of two.
 #[inline]
 pub(crate) fn poll_spend(cx: &mut Context<'_>) -> Poll<()> {
-    let allowed = REMAINING
-        .try_with(|remaining| match remaining.get() {
+    let allowed = LOOP_THREAD
+        .try_with(|thread| match thread.budget.get() {
             0 => false,
             UNLIMITED => true,
             left => {
-                remaining.set(left - 1);
+                thread.budget.set(left - 1);
                 true
             }
         })
@@ -78,10 +72,10 @@ pub(crate) fn poll_spend(cx: &mut Context<'_>) -> Poll<()> {
 /// Counts one completed operation against the running task's budget.
 #[inline]
 pub(crate) fn spend() {
-    let _ = REMAINING.try_with(|remaining| {
-        let left = remaining.get();
+    let _ = LOOP_THREAD.try_with(|thread| {
+        let left = thread.budget.get();
         if left != UNLIMITED {
-            remaining.set(left.saturating_sub(1));
+            thread.budget.set(left.saturating_sub(1));
         }
     });
 }

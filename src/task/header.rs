@@ -11,10 +11,10 @@
 //! `call_soon(task.__step)`: flip `NOTIFIED`, and if we were first, deliver
 //! the id through the mailbox. It is `Sync` by construction — the compiler
 //! checks it below — which is half of the argument that our hand-built
-//! wakers may be `Send + Sync` (the other half is in `src/waker.rs`).
+//! wakers may be `Send + Sync` (the other half is in `src/task/raw.rs`).
 
 use super::TaskId;
-use super::mailbox::{self, Remote};
+use super::mailbox::{self, Inbox};
 use super::state::State;
 use std::sync::Weak;
 
@@ -22,16 +22,16 @@ use std::sync::Weak;
 pub(crate) struct Header {
     pub(crate) state: State,
     pub(crate) id: TaskId,
-    remote: Weak<Remote>,
+    inbox: Weak<Inbox>,
 }
 
 impl Header {
     /// A header whose task starts notified, as a new task is queued once.
-    pub(crate) fn new(id: TaskId, remote: Weak<Remote>) -> Header {
+    pub(crate) fn new(id: TaskId, inbox: Weak<Inbox>) -> Header {
         Header {
             state: State::new_notified(),
             id,
-            remote,
+            inbox,
         }
     }
 
@@ -39,12 +39,12 @@ impl Header {
     #[inline]
     pub(crate) fn wake(&self) {
         if self.state.notify() {
-            mailbox::deliver(self.id, &self.remote);
+            mailbox::deliver(self.id, &self.inbox);
         }
     }
 }
 
-// The waker vtable in `src/waker.rs` relies on this: a header may be touched
+// The waker vtable in `src/task/raw.rs` relies on this: a header may be touched
 // from any thread.
 const _: () = {
     const fn shared_across_threads<T: Send + Sync>() {}

@@ -50,14 +50,10 @@ impl TaskId {
         TaskId { slot, generation }
     }
 
-    /// Where the task lives in the runtime's task table.
-    pub(crate) fn slot(self) -> usize {
-        self.slot as usize
-    }
-
     /// A small number, unique among the live tasks of a runtime, reused
-    /// after a task ends: good for indexing a policy's per-task `Vec`. (The
-    /// `block_on` future's index is `u32::MAX`.)
+    /// after a task ends: where the task lives in the runtime's task table,
+    /// and good for indexing a policy's per-task `Vec`. (The `block_on`
+    /// future's index is `u32::MAX`.)
     pub fn index(self) -> usize {
         self.slot as usize
     }

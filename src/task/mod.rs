@@ -42,7 +42,11 @@ mod header;
 mod id;
 mod join;
 mod join_set;
+pub(crate) mod loop_thread;
 pub(crate) mod mailbox;
+// The one module where `unsafe` is allowed: see its essay.
+#[allow(unsafe_code)]
+mod raw;
 mod state;
 mod task_group;
 mod task_group_error;
@@ -53,6 +57,7 @@ pub use id::TaskId;
 pub use join::{JoinError, JoinHandle};
 pub(crate) use join::{JoinTarget, panic_message};
 pub use join_set::JoinSet;
+pub(crate) use raw::{main_waker, new_task, refused_task};
 pub use task_group::TaskGroup;
 pub use task_group_error::{TaskFailure, TaskGroupError};
 pub use yield_now::{YieldNow, yield_now};
@@ -83,12 +88,12 @@ impl PollOutcome {
 }
 
 /// The part of a task the loop holds and drives; the [`JoinHandle`] is the
-/// other part. Implemented by the task allocation in `src/waker.rs`.
+/// other part. Implemented by the task allocation in `raw.rs`.
 pub(crate) trait Runnable {
     /// Polls the future once (or drops it, if [`JoinHandle::abort`] asked),
     /// then hands the task back. It takes the loop's `Arc` rather than
     /// `&self` because the waker lent to the poll borrows that very
-    /// reference (see `borrowed_waker` in `src/waker.rs`).
+    /// reference (see `borrowed_waker` in `raw.rs`).
     fn run(self: Arc<Self>) -> (PollOutcome, Arc<dyn Runnable>);
     /// The runtime is going away: drop the future now, on this thread, and
     /// resolve the handle as cancelled.

@@ -43,8 +43,8 @@
 //! Everything else in a task (stage, join waiter, flags) is touched only by
 //! the loop thread, so it lives in plain `Cell`s and `RefCell`s.
 
-use crate::task::mailbox::Remote;
-use crate::task::{Header, JoinError, JoinHandle, JoinTarget, PollOutcome, Runnable, TaskId};
+use super::mailbox::Inbox;
+use super::{Header, JoinError, JoinHandle, JoinTarget, PollOutcome, Runnable, TaskId};
 use std::cell::{Cell, RefCell};
 use std::future::Future;
 use std::mem::ManuallyDrop;
@@ -57,7 +57,7 @@ const LOG: &str = "runloop::task";
 
 /// Creates a task around `future`: the part the loop runs, and the handle.
 /// One heap allocation: header, future and output share it.
-pub(crate) fn new_task<F>(future: F, id: TaskId, remote: Weak<Remote>) -> (Arc<dyn Runnable>, JoinHandle<F::Output>)
+pub(crate) fn new_task<F>(future: F, id: TaskId, inbox: Weak<Inbox>) -> (Arc<dyn Runnable>, JoinHandle<F::Output>)
 where
     F: Future + 'static,
     F::Output: 'static,
@@ -67,7 +67,7 @@ where
     // is sound.
     #[allow(clippy::arc_with_non_send_sync)]
     let task = Arc::new(Task {
-        header: Header::new(id, remote),
+        header: Header::new(id, inbox),
         stage: RefCell::new(Stage::Running(future)),
         join_waker: Cell::new(None),
         cancel_requested: Cell::new(false),
@@ -80,7 +80,7 @@ where
 /// down and destructors keep spawning replacements. The future is leaked,
 /// never polled or dropped, because dropping it would spawn again; the
 /// handle resolves as cancelled.
-pub(crate) fn refused_task<F>(future: F, remote: Weak<Remote>) -> JoinHandle<F::Output>
+pub(crate) fn refused_task<F>(future: F, inbox: Weak<Inbox>) -> JoinHandle<F::Output>
 where
     F: Future + 'static,
     F::Output: 'static,
@@ -88,7 +88,7 @@ where
     std::mem::forget(future);
     #[allow(clippy::arc_with_non_send_sync)]
     let task: Arc<Task<F>> = Arc::new(Task {
-        header: Header::new(TaskId::new(0, 0), remote),
+        header: Header::new(TaskId::new(0, 0), inbox),
         stage: RefCell::new(Stage::Finished(Err(JoinError::Cancelled))),
         join_waker: Cell::new(None),
         cancel_requested: Cell::new(false),
@@ -241,7 +241,7 @@ impl<F: Future> Task<F> {
                 }
             },
             Err(payload) => {
-                let message = crate::task::panic_message(payload.as_ref()).unwrap_or("<non-string payload>");
+                let message = super::panic_message(payload.as_ref()).unwrap_or("<non-string payload>");
                 log::error!(target: LOG, "task {} panicked: {message}", self.header.id);
                 // A second panic from the destructor is logged and dropped:
                 // the first one is the news.
