@@ -85,7 +85,7 @@ echo "==> building the test binaries"
 declare -A executable
 while read -r name path; do
     executable[$name]=$path
-done < <(cargo test --no-run --message-format=json 2>/dev/null |
+done < <(cargo test --features fault-injection --no-run --message-format=json 2>/dev/null |
     sed -n 's/.*"kind":\["test"\][^}]*"name":"\([^"]*\)".*"executable":"\([^"]*\)".*/\1 \2/p')
 
 logs=$(mktemp -d)

@@ -19,36 +19,45 @@
 //!
 //! ## Reading order
 //! Each file opens with an essay: the idea, its asyncio name, the invariants
-//! it keeps. Lower layers never import higher ones.
+//! it keeps. Read the loop first, then follow each call down:
 //!
-//! 0. [`coro`] — before any runtime: an `async` block is a state machine,
-//!    and driven by hand it is a generator (`yield`, `send`, `yield from`).
-//! 1. [`task`] — what a task is: its id, its shared state bits, where a
-//!    wake goes (`mailbox.rs`), its `JoinHandle`, and `yield_now`.
-//! 2. `waker.rs` — the task's single allocation and the hand-built
-//!    `RawWakerVTable` that points at it. The only file with `unsafe`.
-//! 3. [`scheduler`] — the `Schedule` seam, the `Fifo`, `LifoSlot` and
-//!    `Priority` policies, and the conformance suite any policy can run.
-//! 4. `reactor/` — mio's `Poll`, socket readiness with generation-checked
-//!    tokens, and the timer queue (a seam, with a binary heap by default).
-//! 5. [`observe`] — counters, hooks, and the recording behind the ASCII
-//!    timeline and the trace file.
-//! 6. [`sync`] — `oneshot` (any thread), a bounded `channel` (asyncio's
+//! 1. `runtime/event_loop.rs` — one turn of the loop, asyncio's
+//!    `_run_once`: run ready tasks, compute the timeout, wait, queue the
+//!    wakes. Every other file is something this turn calls.
+//! 2. [`task`] — what the loop runs: a task's id, its shared state bits,
+//!    the loop thread's state (`loop_thread.rs`), where a wake goes
+//!    (`mailbox.rs`), its `JoinHandle`, its memory and hand-built waker
+//!    (`raw.rs`, the only module allowed `unsafe`), `yield_now` and the
+//!    cooperative budget.
+//! 3. [`scheduler`] — who runs next: the `Schedule` seam, the `Fifo`,
+//!    `LifoSlot` and `Priority` policies, and the conformance suite any
+//!    policy can run.
+//! 4. `reactor/` — where the loop waits: mio's `Poll`, socket readiness
+//!    with generation-checked tokens, and the timer queue (a seam, with a
+//!    binary heap by default).
+//! 5. [`observe`] — what the loop reports as it turns: counters, hooks,
+//!    and the recording behind the ASCII timeline and the trace file.
+//! 6. [`runtime`] — around the loop: the task table, the typed door to
+//!    the running loop (`context.rs`), the `Handle` other threads spawn
+//!    through, the builders, and `Runtime`, `run`, `spawn`.
+//! 7. [`time`] — `sleep`, `timeout`, `interval`.
+//! 8. [`net`] — `TcpListener` and `TcpStream`.
+//! 9. [`sync`] — `oneshot` (any thread), a bounded `channel` (asyncio's
 //!    `Queue`), then the wait queue and the toolbox built on it: `Mutex`
 //!    (`Lock`), `Semaphore`, `Event`, `Notify`, `Condvar` (`Condition`),
 //!    `Barrier`.
-//! 7. `blocking/` — the thread pool behind [`spawn_blocking`], asyncio's
-//!    `run_in_executor`.
-//! 8. [`runtime`] — the task table, the thread's current loop, the loop
-//!    itself (`event_loop.rs`: run what is ready, then wait), and the
-//!    `Handle` other threads spawn through.
-//! 9. [`time`] — `sleep`, `timeout`, `interval`.
-//! 10. [`net`] — `TcpListener` and `TcpStream`.
-//! 11. [`future`] — `join_all` (`gather`), `as_completed`, `select`, `select_all`.
+//! 10. `blocking/` — the thread pool behind [`spawn_blocking`], asyncio's
+//!     `run_in_executor`.
+//! 11. [`future`] — `join_all` (`gather`), `as_completed`, `select`,
+//!     `select_all`.
 //! 12. [`task`] again — `JoinSet` and `TaskGroup`: structured concurrency.
 //! 13. [`http`] — HTTP/1.1: the sans-IO protocol core (`http/proto/`), then
 //!     the async client and its keep-alive pool (aiohttp's `ClientSession`),
 //!     the blocking client (`urlopen`) and a small server.
+//!
+//! Before all of it, if you like, [`coro`]: an `async` block is a state
+//! machine, and driven by hand with no runtime at all it is a generator
+//! (`yield`, `send`, `yield from`).
 //!
 //! `DESIGN.md` at the top of the repository walks through the same files
 //! with pictures.

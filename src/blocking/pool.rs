@@ -59,10 +59,12 @@ pub(crate) fn default_max_threads() -> usize {
 pub(crate) const DEFAULT_KEEP_ALIVE: Duration = Duration::from_secs(10);
 
 pub(crate) struct Pool {
-    shared: Arc<Shared>,
+    shared: Arc<PoolShared>,
 }
 
-struct Shared {
+/// What the `Pool` handle and its threads share: the job queue and thread
+/// counts behind one lock, and the settings.
+struct PoolShared {
     state: Mutex<State>,
     /// Signalled when a job is queued, or at shutdown.
     work: Condvar,
@@ -88,7 +90,7 @@ struct State {
     handles: Vec<thread::JoinHandle<()>>,
 }
 
-impl Shared {
+impl PoolShared {
     fn lock(&self) -> MutexGuard<'_, State> {
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
@@ -97,7 +99,7 @@ impl Shared {
 impl Pool {
     pub(crate) fn new(max_threads: usize, keep_alive: Duration, log: Option<Arc<JobLog>>) -> Pool {
         Pool {
-            shared: Arc::new(Shared {
+            shared: Arc::new(PoolShared {
                 state: Mutex::default(),
                 work: Condvar::new(),
                 exited: Condvar::new(),
@@ -209,7 +211,7 @@ impl Pool {
 
 /// A worker thread: run queued jobs; wait for more; leave when idle for
 /// `keep_alive` or when the pool shuts down.
-fn work(shared: Arc<Shared>, number: usize) {
+fn work(shared: Arc<PoolShared>, number: usize) {
     let mut state = shared.lock();
     loop {
         if let Some(mut job) = state.queue.pop_front() {

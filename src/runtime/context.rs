@@ -21,7 +21,7 @@ use std::rc::Rc;
 /// Makes `event_loop` the loop running on this thread until the guard
 /// drops. Panics if a loop is already running here.
 pub(crate) fn enter(event_loop: &Rc<EventLoop>) -> RunningHere {
-    let (running, nested) = loop_thread::enter(event_loop.inbox(), event_loop.clone());
+    let (running, nested) = loop_thread::enter(&event_loop.inbox, event_loop.clone());
     if nested {
         drop(running); // put the outer loop back before unwinding
         panic!(
@@ -36,7 +36,7 @@ pub(crate) fn enter(event_loop: &Rc<EventLoop>) -> RunningHere {
 /// Makes `event_loop` current while it is being torn down, even inside
 /// another loop's task; the other loop is restored afterwards.
 pub(crate) fn enter_for_teardown(event_loop: &Rc<EventLoop>) -> RunningHere {
-    loop_thread::enter(event_loop.inbox(), event_loop.clone()).0
+    loop_thread::enter(&event_loop.inbox, event_loop.clone()).0
 }
 
 /// Runs `f` with the current loop, or returns `None` outside any loop.
@@ -47,12 +47,12 @@ pub(crate) fn with_current<R>(f: impl FnOnce(&Rc<EventLoop>) -> R) -> Option<R> 
 
 /// Whether `reactor` belongs to the loop running on this thread.
 pub(crate) fn is_running(reactor: &Reactor) -> bool {
-    with_current(|event_loop| std::ptr::eq(Rc::as_ptr(event_loop.reactor()), reactor)).unwrap_or(false)
+    with_current(|event_loop| std::ptr::eq(Rc::as_ptr(&event_loop.reactor), reactor)).unwrap_or(false)
 }
 
 /// The current loop's reactor. Panics outside a runtime, naming `what` needed it.
 pub(crate) fn reactor(what: &str) -> Rc<Reactor> {
-    with_current(|event_loop| event_loop.reactor().clone()).unwrap_or_else(|| {
+    with_current(|event_loop| event_loop.reactor.clone()).unwrap_or_else(|| {
         panic!(
             "{what} must be used inside a runloop runtime: call it from a task or from \
              the future given to runloop::run() or Runtime::block_on()."

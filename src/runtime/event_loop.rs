@@ -41,7 +41,7 @@
 use super::context;
 use super::tasks::TaskTable;
 use crate::blocking::Pool;
-use crate::observe::{Observer, Stats, Timeline};
+use crate::observe::{Observer, Stats};
 use crate::reactor::Reactor;
 use crate::scheduler::{Cause, Ready, Schedule, SpawnInfo};
 use crate::task::mailbox::{self, Inbox, SpawnRequest};
@@ -63,12 +63,14 @@ const MAX_TEARDOWN_ROUNDS: u32 = 16;
 
 /// Everything one runtime owns, shared by the `Runtime` value and the
 /// loop thread's state while `block_on` runs.
+/// The runtime's files reach its parts directly (`pub(super)`): no
+/// forwarding methods between a `Runtime` and what it owns.
 pub(crate) struct EventLoop {
-    tasks: RefCell<TaskTable>,
+    pub(super) tasks: RefCell<TaskTable>,
     scheduler: RefCell<Box<dyn Schedule>>,
-    reactor: Rc<Reactor>,
-    inbox: Arc<Inbox>,
-    pool: Pool,
+    pub(super) reactor: Rc<Reactor>,
+    pub(super) inbox: Arc<Inbox>,
+    pub(super) pool: Pool,
     polls_per_turn: usize,
     /// Operations a poll may complete before it must yield (`None`: no limit).
     coop_budget: Option<u32>,
@@ -83,7 +85,7 @@ pub(crate) struct EventLoop {
     teardown_round: Cell<u32>,
     shut_down: Cell<bool>,
     /// Counters, hooks and the timeline recorder.
-    observer: Observer,
+    pub(super) observer: Observer,
 }
 
 impl EventLoop {
@@ -302,35 +304,9 @@ impl EventLoop {
 
     /// The counters, as of now.
     pub(crate) fn stats(&self) -> Stats {
-        self.observer.counters.snapshot(self.live_tasks(), self.pool.jobs_run())
-    }
-
-    /// The recorded timeline, if recording is on.
-    pub(crate) fn timeline(&self) -> Option<Timeline> {
-        self.observer.timeline()
-    }
-
-    /// Prints or writes what was recorded; called once the pool is shut
-    /// down too, so every job is in the record.
-    pub(crate) fn report(&self) {
-        self.observer.report();
-    }
-
-    pub(crate) fn reactor(&self) -> &Rc<Reactor> {
-        &self.reactor
-    }
-
-    /// The runtime's inbox, for wakers and a [`Handle`](super::Handle).
-    pub(crate) fn inbox(&self) -> &Arc<Inbox> {
-        &self.inbox
-    }
-
-    pub(crate) fn live_tasks(&self) -> usize {
-        self.tasks.borrow().len()
-    }
-
-    pub(crate) fn pool(&self) -> &Pool {
-        &self.pool
+        self.observer
+            .counters
+            .snapshot(self.tasks.borrow().len(), self.pool.jobs_run())
     }
 
     /// Drops every task, each future exactly once, on this thread. Futures

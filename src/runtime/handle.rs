@@ -122,7 +122,7 @@ impl Handle {
     /// The handle of the runtime running on this thread, or `None` outside
     /// a runtime.
     pub fn try_current() -> Option<Handle> {
-        context::with_current(|event_loop| Handle::new(event_loop.inbox()))
+        context::with_current(|event_loop| Handle::new(&event_loop.inbox))
     }
 
     /// Spawns `future` on the handle's runtime, from any thread, and

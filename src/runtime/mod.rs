@@ -121,24 +121,24 @@ impl Runtime {
         F: FnOnce() -> T + Send + 'static,
         T: Send + 'static,
     {
-        blocking::spawn_blocking_on(self.event_loop.pool(), f)
+        blocking::spawn_blocking_on(&self.event_loop.pool, f)
     }
 
     /// A [`Handle`] to this runtime, for spawning onto it from other
     /// threads. It does not keep the runtime alive: once the runtime is
     /// dropped, [`Handle::spawn`] fails with [`SpawnError`].
     pub fn handle(&self) -> Handle {
-        Handle::new(self.event_loop.inbox())
+        Handle::new(&self.event_loop.inbox)
     }
 
     /// How many tasks are alive (spawned and not yet finished).
     pub fn live_tasks(&self) -> usize {
-        self.event_loop.live_tasks()
+        self.event_loop.tasks.borrow().len()
     }
 
     /// How many blocking-pool threads are alive (busy or idle).
     pub fn blocking_threads(&self) -> usize {
-        self.event_loop.pool().threads()
+        self.event_loop.pool.threads()
     }
 
     /// The runtime's counters: tasks, polls, wakes, reactor turns, time
@@ -153,7 +153,7 @@ impl Runtime {
     /// turned on with [`Builder::timeline`], [`Builder::trace`],
     /// `RUNLOOP_TIMELINE=1` or `RUNLOOP_TRACE=path`.
     pub fn timeline(&self) -> Option<Timeline> {
-        self.event_loop.timeline()
+        self.event_loop.observer.timeline()
     }
 
     /// Drops the runtime, waiting at most `timeout` for blocking jobs that
@@ -166,8 +166,8 @@ impl Runtime {
     /// Python's `executor.shutdown(wait=True)` does.
     pub fn shutdown_timeout(mut self, timeout: Duration) {
         self.event_loop.shutdown();
-        self.event_loop.pool().shutdown(Some(timeout));
-        self.event_loop.report();
+        self.event_loop.pool.shutdown(Some(timeout));
+        self.event_loop.observer.report();
         self.reported = true;
     }
 }
@@ -176,9 +176,9 @@ impl Drop for Runtime {
     fn drop(&mut self) {
         self.event_loop.shutdown();
         // After `shutdown_timeout` this returns at once.
-        self.event_loop.pool().shutdown(None);
+        self.event_loop.pool.shutdown(None);
         if !self.reported {
-            self.event_loop.report();
+            self.event_loop.observer.report();
         }
     }
 }
@@ -267,7 +267,7 @@ where
     F: FnOnce() -> T + Send + 'static,
     T: Send + 'static,
 {
-    context::with_current(|event_loop| blocking::spawn_blocking_on(event_loop.pool(), f)).unwrap_or_else(|| {
+    context::with_current(|event_loop| blocking::spawn_blocking_on(&event_loop.pool, f)).unwrap_or_else(|| {
         panic!(
             "runloop::spawn_blocking() called outside a runtime: call it from a task or from \
              the future given to runloop::run() or Runtime::block_on(), or use Runtime::spawn_blocking()."

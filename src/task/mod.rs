@@ -15,27 +15,28 @@
 //!
 //! 1. `id.rs` — a task's name: a table slot plus a generation.
 //! 2. `state.rs` — the two bits other threads may touch (`NOTIFIED`, `DONE`).
-//! 3. `mailbox.rs` — where a wake goes: a local list or the remote inbox.
-//! 4. `header.rs` — the thread-safe part of a task, the part a waker reaches.
-//! 5. `join.rs` — `JoinHandle` and `JoinError`, the part you await.
-//! 6. `yield_now.rs` — the smallest leaf future: step aside once.
-//! 7. `budget.rs` — the cooperative budget: ready futures take turns too.
+//! 3. `loop_thread.rs` — the one thread-local: which loop runs here, its
+//!    local wakes, the poll's budget.
+//! 4. `mailbox.rs` — where a wake goes: the local list or the inbox.
+//! 5. `header.rs` — the thread-safe part of a task, the part a waker reaches.
+//! 6. `join.rs` — `JoinHandle` and `JoinError`, the part you await.
+//! 7. `raw.rs` — the task's memory (header, future and output in one
+//!    allocation) and the hand-built waker that points at it: the only
+//!    module where `unsafe` is allowed.
+//! 8. `yield_now.rs` — the smallest leaf future: step aside once.
+//! 9. `budget.rs` — the cooperative budget: ready futures take turns too.
 //!
 //! Three files come last, after [`future`](crate::future): they build on
 //! the runtime's `spawn`, and `join_set.rs` on `src/future/wake_set.rs`
 //! too, so they are the only files here that import from above.
 //!
-//! 8. `join_set.rs` — [`JoinSet`], tasks you own, taken out as they finish
-//!    (tokio's); dropping the set aborts them.
-//! 9. `task_group.rs` — [`TaskGroup`], asyncio's: the first failure cancels
-//!    the siblings, and `join` reports every failure
-//!    (`task_group_error.rs`, asyncio's `ExceptionGroup`). Together with
-//!    `JoinSet`, this is *structured concurrency*: no task outlives the
-//!    value that owns it.
-//!
-//! The task's memory itself (header, future and output in one allocation)
-//! and the hand-built waker that points at it are in `src/waker.rs`: they
-//! are one piece of unsafe-adjacent code, kept in one file.
+//! 10. `join_set.rs` — [`JoinSet`], tasks you own, taken out as they finish
+//!     (tokio's); dropping the set aborts them.
+//! 11. `task_group.rs` — [`TaskGroup`], asyncio's: the first failure
+//!     cancels the siblings, and `join` reports every failure
+//!     (`task_group_error.rs`, asyncio's `ExceptionGroup`). Together with
+//!     `JoinSet`, this is *structured concurrency*: no task outlives the
+//!     value that owns it.
 
 pub(crate) mod budget;
 mod header;

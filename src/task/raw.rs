@@ -1,4 +1,7 @@
-//! # The hand-built waker, and the task it points at
+//! # The task's memory, and the hand-built waker that points at it
+//!
+//! async-task calls this file `raw.rs`: the raw task, its stages, and the
+//! waker's vtable, together, because they are one argument about memory.
 //!
 //! A [`Waker`] is two words: a data pointer and a table of four functions
 //! (`clone`, `wake`, `wake_by_ref`, `drop`), the `RawWakerVTable`. Every
@@ -10,7 +13,9 @@
 //! pins is the allocation itself (as large as the future was), never the
 //! runtime.
 //!
-//! This is the only file in runloop with `unsafe`, for three reasons:
+//! This is the only module in runloop allowed `unsafe` (the crate root
+//! denies it everywhere else, and `src/task/mod.rs` allows it for this
+//! module alone), for three reasons:
 //!
 //! 1. **The vtable.** The four functions turn the data pointer back into an
 //!    `Arc`. `Waker` promises to be `Send + Sync`, while a task's future
@@ -31,7 +36,8 @@
 //! 3. **Lending the task's own reference to a poll.** Every poll needs a
 //!    `Waker` for the task. Cloning the `Arc` for it would cost an atomic
 //!    increment and decrement per poll; keeping one inside the task would
-//!    cost 24 bytes per task and a reference cycle to break. Instead
+//!    cost 16 bytes per task (a `Waker` is two words) and a reference
+//!    cycle to break. Instead
 //!    `Task::run` builds a waker that *borrows* the count the loop already
 //!    holds, in a `ManuallyDrop` so it never gives back a count it does
 //!    not own (futures' `waker_ref` and tokio do the same). A future that
