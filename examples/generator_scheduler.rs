@@ -33,6 +33,7 @@ use std::time::{Duration, Instant};
 use runloop::coro::{Co, Gen};
 
 fn main() {
+    env_logger::init();
     Scheduler::run(Task::new("main", |co| async move {
         say("main", "spawns ticker, sleeper and listener");
         co.yield_(Trap::Spawn(ticker())).await;

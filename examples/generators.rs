@@ -11,6 +11,7 @@
 use runloop::coro::{Gen, GenState};
 
 fn main() {
+    env_logger::init();
     fibonacci_as_an_iterator();
     running_average_fed_by_resume();
     delegation_with_yield_from();

@@ -166,9 +166,28 @@ pub fn cpu(ranges: usize, width: u64) {
         pooled_time.as_millis(),
         runtime.blocking_threads()
     );
-    println!(
-        "    speedup {:.2}x. Rust has no GIL: pool threads compute in parallel, up to the",
-        inline_time.as_secs_f64() / pooled_time.as_secs_f64()
-    );
-    println!("    number of free cores. (In the notes' Python, threads gave no speedup at all.)");
+    let speedup = inline_time.as_secs_f64() / pooled_time.as_secs_f64();
+    println!("    measured speedup: {speedup:.2}x.");
+    explain_speedup(speedup, cores, load_average());
+}
+
+/// Says what the measured speedup means, without claiming more than it
+/// shows: threads can only compute in parallel on cores that are free.
+fn explain_speedup(speedup: f64, cores: usize, load: Option<f64>) {
+    let load = load.map(|load| format!(" (load average now {load:.2})")).unwrap_or_default();
+    if speedup >= 1.3 {
+        println!("    Rust has no GIL: the pool threads computed in parallel, on up to {cores} cores.");
+    } else if cores < 2 {
+        println!("    This machine has one core, so threads can only take turns: no speedup is possible.");
+    } else {
+        println!("    Little or no speedup this time: other programs were using the cores{load}.");
+        println!("    Rust has no GIL, so pool threads *can* compute in parallel, but only on free cores;");
+        println!("    run it again on a quiet machine to see it.");
+    }
+    println!("    (In the notes' Python, threads gave no speedup at all: the GIL lets one run at a time.)");
+}
+
+/// The 1-minute load average, where the system reports one.
+fn load_average() -> Option<f64> {
+    std::fs::read_to_string("/proc/loadavg").ok()?.split_whitespace().next()?.parse().ok()
 }

@@ -22,6 +22,10 @@ fn main() {
     env_logger::init();
     let start = Instant::now();
     println!("runloop tour: an event loop you can read, running.\n");
+    println!("runloop grew from two study notes on Python concurrency (asyncio's run loop,");
+    println!("run_in_executor with urlopen, as_completed, threads against the GIL, generators");
+    println!("as coroutines, process pools). Where a chapter says \"the notes\", it reproduces");
+    println!("one of their experiments in Rust, with numbers measured here and now.\n");
     chapter(1, "Tasks: spawn and join", spawn_and_join::run);
     chapter(2, "Taking turns: a yield ping-pong", yield_ping_pong::run);
     chapter(3, "Timers: waiting without blocking", timers::run);

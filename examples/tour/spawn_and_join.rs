@@ -27,6 +27,8 @@ pub fn run() {
 
         // Silence the default panic printout for this demonstration; the
         // runtime still logs the panic at error level.
+        println!("  main: now a task that panics on purpose. With RUST_LOG set, the runtime logs");
+        println!("        an `ERROR ... task panicked` line for it: that line is expected.");
         let default_hook = std::panic::take_hook();
         std::panic::set_hook(Box::new(|_| {}));
         let failing = runloop::spawn(async { panic!("a bug inside a task") });

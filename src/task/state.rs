@@ -11,7 +11,8 @@
 //! - `DONE`: the future is gone (finished, panicked or cancelled). A done
 //!   task is never queued again, so it is never polled again.
 //!
-//! The loop clears `NOTIFIED` *before* polling, with an acquire swap. A wake
+//! The loop clears `NOTIFIED` *before* polling, with an acquire `fetch_and`
+//! (only that bit: `DONE` is left as it is). A wake
 //! that arrives during the poll therefore sets the bit again and queues the
 //! task for another turn: a task woken during its own poll runs again. The
 //! acquire pairs with the release in [`State::notify`], so whatever a thread

@@ -15,7 +15,9 @@
 //! Invariants:
 //! - a sleep never ends early: it is ready only once the loop's clock,
 //!   read after the wait, is at or past the deadline;
-//! - dropping a `Sleep` cancels its timer in O(1);
+//! - dropping a `Sleep` cancels its timer at once: the default timer
+//!   queue takes it out of its heap in O(log n) (`src/reactor/timer_heap.rs`),
+//!   leaving nothing behind;
 //! - a `Sleep` waits on the loop that polls it: first polled by one runtime
 //!   and later by another, it moves its timer over instead of waiting on a
 //!   reactor that nobody runs. It holds only a `Weak` to that reactor, so
