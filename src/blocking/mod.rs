@@ -2,7 +2,7 @@
 //!
 //! [`spawn_blocking`](crate::spawn_blocking)`(f)` runs `f` on a pool thread
 //! (`pool.rs`) and returns a [`JoinHandle`] the loop can await. The result
-//! travels back through a [`oneshot`](crate::sync::oneshot) channel:
+//! travels back through a [`oneshot`](mod@crate::sync::oneshot) channel:
 //!
 //! ```text
 //!  loop thread                               pool thread

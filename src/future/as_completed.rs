@@ -1,7 +1,7 @@
 //! # `as_completed`: results in the order they finish
 //!
 //! asyncio's `for f in asyncio.as_completed(aws): result = await f`. The
-//! same machinery as [`join_all`](super::join_all) — boxed children, each
+//! same machinery as [`join_all`](super::join_all()) — boxed children, each
 //! with its own waker — but each output is handed out as soon as it exists,
 //! through [`AsCompleted::next`]. Children that finish in the same poll come
 //! out in the order they were woken.

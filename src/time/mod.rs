@@ -8,7 +8,7 @@
 //! deadline, fires the timer, and the task runs again.
 //!
 //! Files: this one ([`sleep`], [`sleep_until`], [`Sleep`]), `timeout.rs`
-//! ([`timeout`], asyncio's `wait_for`), `interval.rs` ([`interval`]) and
+//! ([`timeout()`], asyncio's `wait_for`), `interval.rs` ([`interval()`]) and
 //! `conformance.rs` (checks for a custom [`TimerQueue`]; the queue itself
 //! lives in the reactor, `src/reactor/timer_queue.rs`).
 //!
