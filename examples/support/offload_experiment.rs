@@ -174,7 +174,9 @@ pub fn cpu(ranges: usize, width: u64) {
 /// Says what the measured speedup means, without claiming more than it
 /// shows: threads can only compute in parallel on cores that are free.
 fn explain_speedup(speedup: f64, cores: usize, load: Option<f64>) {
-    let load = load.map(|load| format!(" (load average now {load:.2})")).unwrap_or_default();
+    let load = load
+        .map(|load| format!(" (load average now {load:.2})"))
+        .unwrap_or_default();
     if speedup >= 1.3 {
         println!("    Rust has no GIL: the pool threads computed in parallel, on up to {cores} cores.");
     } else if cores < 2 {
@@ -189,5 +191,10 @@ fn explain_speedup(speedup: f64, cores: usize, load: Option<f64>) {
 
 /// The 1-minute load average, where the system reports one.
 fn load_average() -> Option<f64> {
-    std::fs::read_to_string("/proc/loadavg").ok()?.split_whitespace().next()?.parse().ok()
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()?
+        .split_whitespace()
+        .next()?
+        .parse()
+        .ok()
 }

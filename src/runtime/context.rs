@@ -40,9 +40,9 @@ pub(crate) fn enter_for_teardown(event_loop: &Rc<EventLoop>) -> RunningHere {
 }
 
 /// Runs `f` with the current loop, or returns `None` outside any loop.
-pub(crate) fn with_current<R>(f: impl FnOnce(&Rc<EventLoop>) -> R) -> Option<R> {
-    let event_loop = loop_thread::running_loop()?.downcast::<EventLoop>().ok()?;
-    Some(f(&event_loop))
+#[inline]
+pub(crate) fn with_current<R>(f: impl FnOnce(&EventLoop) -> R) -> Option<R> {
+    loop_thread::with_running_loop(|running| running.downcast_ref::<EventLoop>().map(f)).flatten()
 }
 
 /// Whether `reactor` belongs to the loop running on this thread.

@@ -15,8 +15,9 @@
 //!
 //! The future given to `block_on` takes part as task `main`
 //! ([`MainTask`]): it is queued, popped and polled through the same
-//! one-task path as the others ([`EventLoop::poll_one`]), so `yield_now` in
-//! it lets the others run. When it completes, `block_on` returns; the other
+//! one-task path as the others (every poll is bracketed by
+//! [`EventLoop::poll_starting`] and [`EventLoop::poll_ended`]), so
+//! `yield_now` in it lets the others run. When it completes, `block_on` returns; the other
 //! tasks stay in the table for the next `block_on`, or are dropped with the
 //! runtime.
 //!
@@ -178,53 +179,52 @@ impl EventLoop {
         None
     }
 
-    /// The one-task path: every poll, of a task or of the main future, goes
-    /// through here. `poll` polls once and reports the outcome; around it
-    /// the observer is told, the budget refilled, and whoever the poll woke
-    /// is queued.
-    fn poll_one(&self, id: TaskId, poll: impl FnOnce() -> PollOutcome) -> PollOutcome {
-        self.observer.poll_started(id);
-        budget::reset(self.coop_budget);
-        let outcome = poll();
-        self.observer.poll_finished(id, outcome);
-        log::trace!(target: LOG, "poll {id} -> {outcome:?}");
-        self.queue_local_wakes(Cause::WokenBy(id));
-        outcome
-    }
-
     /// Polls one task, if `id` still names one.
     fn run_task(&self, id: TaskId) {
         let Some(task) = self.tasks.borrow_mut().take(id) else {
             return; // stale: finished or cancelled since it was queued
         };
-        self.poll_one(id, || {
-            let (outcome, task) = task.run();
-            if outcome == PollOutcome::Pending {
-                self.tasks.borrow_mut().put_back(id, task);
-            } else {
-                log::debug!(target: LOG, "task {id} done: {outcome:?}");
-                self.tasks.borrow_mut().remove(id);
-                self.scheduler.borrow_mut().finished(id);
-                drop(task); // outside the borrow: this may free the task
-            }
-            outcome
-        });
+        self.poll_starting(id);
+        let (outcome, task) = task.run();
+        if outcome == PollOutcome::Pending {
+            self.tasks.borrow_mut().put_back(id, task);
+        } else {
+            log::debug!(target: LOG, "task {id} done: {outcome:?}");
+            self.tasks.borrow_mut().remove(id);
+            self.scheduler.borrow_mut().finished(id);
+            drop(task); // outside the borrow: this may free the task
+        }
+        self.poll_ended(id, outcome);
     }
 
-    /// Polls the future given to `block_on`.
+    /// Polls the future given to `block_on`, the same way.
     fn poll_main<F: Future>(&self, main: &mut MainTask<'_, F>) -> Poll<F::Output> {
-        let mut output = None;
-        self.poll_one(main.id, || match main.poll() {
-            Poll::Ready(value) => {
-                output = Some(value);
-                PollOutcome::Returned
-            }
+        self.poll_starting(main.id);
+        let polled = main.poll();
+        let outcome = match polled {
+            Poll::Ready(_) => PollOutcome::Returned,
             Poll::Pending => PollOutcome::Pending,
-        });
-        match output {
-            Some(value) => Poll::Ready(value),
-            None => Poll::Pending,
-        }
+        };
+        self.poll_ended(main.id, outcome);
+        polled
+    }
+
+    // ----- the one-task path: every poll, of a task or of the main
+    // future, is bracketed by these two -------------------------------
+
+    /// Before a poll: tell the observer, refill the budget.
+    #[inline]
+    fn poll_starting(&self, id: TaskId) {
+        self.observer.poll_started(id);
+        budget::reset(self.coop_budget);
+    }
+
+    /// After a poll: tell the observer, queue whoever the poll woke.
+    #[inline]
+    fn poll_ended(&self, id: TaskId, outcome: PollOutcome) {
+        self.observer.poll_finished(id, outcome);
+        log::trace!(target: LOG, "poll {id} -> {outcome:?}");
+        self.queue_local_wakes(Cause::WokenBy(id));
     }
 
     /// asyncio's `create_task`: the task is queued and runs once the loop
@@ -256,6 +256,7 @@ impl EventLoop {
 
     // ----- the run queue ---------------------------------------------
 
+    #[inline]
     fn pop(&self) -> Option<TaskId> {
         let id = self.scheduler.borrow_mut().pop()?;
         self.observer.popped();
@@ -387,7 +388,7 @@ impl<'a, F: Future> MainTask<'a, F> {
 
 /// Queues, as `block_on` exits, the wakes made by the main future's
 /// destructor, and by its last poll if that panicked (after a poll that
-/// returns, `poll_one` has queued them already).
+/// returns, `poll_ended` has queued them already).
 struct QueueWakesOnExit<'a>(&'a EventLoop, TaskId);
 
 impl Drop for QueueWakesOnExit<'_> {

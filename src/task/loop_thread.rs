@@ -4,21 +4,23 @@
 //! argument, and a `Waker` carries none: they find the loop running on the
 //! current thread, as asyncio's `create_task` does with
 //! `get_running_loop()`, which reads one thread-local (`_running_loop`).
-//! runloop keeps one too, [`LoopThread`], and it holds everything that
-//! belongs to "the loop running here", each part read by one file:
+//! runloop keeps one too, [`LoopThread`], and it holds what belongs to
+//! "the loop running here", each part read by one file:
 //!
 //! - **which loop**: the address of its [`Inbox`] (a waker compares it with
 //!   its own task's, `mailbox.rs`) and the loop itself (`spawn` and the
 //!   reactor's users find it through `src/runtime/context.rs`, which knows
 //!   its type; this layer does not, so it is kept as `Rc<dyn Any>`);
-//! - **the local wakes** made since the loop last looked (`mailbox.rs`);
-//! - **the budget** of the poll in progress (`budget.rs`).
+//! - **the local wakes** made since the loop last looked (`mailbox.rs`).
+//!
+//! (The cooperative budget is per poll, not per loop, and has a thread-local
+//! of its own in `budget.rs`, for speed: see there.)
 //!
 //! [`enter`] makes a loop the running one and returns [`RunningHere`], a
 //! guard that puts back what was there before. Loops can stack for a
 //! moment: a task of loop A may drop a whole runtime B, whose teardown
-//! enters B. The guard sets A's undelivered wakes and budget aside and gives
-//! them back on exit, so B never sees (or discards) them.
+//! enters B. The guard sets A's undelivered wakes aside and gives them back
+//! on exit, so B never sees (or discards) them.
 //!
 //! Every access uses `try_with`: a waker may fire, or a runtime be dropped,
 //! from another thread-local's destructor after this one is gone. Then no
@@ -33,9 +35,6 @@ use std::ptr;
 use std::rc::Rc;
 use std::sync::Arc;
 
-/// The budget when no loop has set one: no limit (see `budget.rs`).
-pub(crate) const UNLIMITED: u32 = u32::MAX;
-
 /// What this thread knows about the loop running on it, if any.
 pub(crate) struct LoopThread {
     /// Address of the running loop's inbox; null when no loop runs here.
@@ -44,8 +43,6 @@ pub(crate) struct LoopThread {
     pub(crate) event_loop: RefCell<Option<Rc<dyn Any>>>,
     /// Ids woken on this thread for the running loop, in wake order.
     pub(crate) local_wakes: RefCell<Vec<TaskId>>,
-    /// Operations the poll in progress may still complete.
-    pub(crate) budget: Cell<u32>,
 }
 
 thread_local! {
@@ -54,7 +51,6 @@ thread_local! {
             inbox: Cell::new(ptr::null()),
             event_loop: RefCell::new(None),
             local_wakes: RefCell::new(Vec::new()),
-            budget: Cell::new(UNLIMITED),
         }
     };
 }
@@ -67,7 +63,6 @@ pub(crate) fn enter(inbox: &Arc<Inbox>, event_loop: Rc<dyn Any>) -> (RunningHere
         inbox: thread.inbox.replace(Arc::as_ptr(inbox)),
         event_loop: thread.event_loop.replace(Some(event_loop)),
         local_wakes: thread.local_wakes.take(),
-        budget: thread.budget.replace(UNLIMITED),
     });
     match entered {
         Ok(previous) => {
@@ -79,10 +74,14 @@ pub(crate) fn enter(inbox: &Arc<Inbox>, event_loop: Rc<dyn Any>) -> (RunningHere
     }
 }
 
-/// The running loop, if any (type-erased; see the module essay).
-pub(crate) fn running_loop() -> Option<Rc<dyn Any>> {
+/// Runs `f` on the running loop, if any (type-erased; see the module
+/// essay), without cloning it: a spawn pays for no reference count. `f`
+/// runs while the slot is borrowed, so it must not enter or leave a loop;
+/// runloop's callers only spawn, count, or clone one of the loop's fields.
+#[inline]
+pub(crate) fn with_running_loop<R>(f: impl FnOnce(&dyn Any) -> R) -> Option<R> {
     LOOP_THREAD
-        .try_with(|thread| thread.event_loop.borrow().clone())
+        .try_with(|thread| thread.event_loop.borrow().as_deref().map(f))
         .ok()
         .flatten()
 }
@@ -93,7 +92,6 @@ pub(crate) struct RunningHere {
     inbox: *const Inbox,
     event_loop: Option<Rc<dyn Any>>,
     local_wakes: Vec<TaskId>,
-    budget: u32,
 }
 
 impl RunningHere {
@@ -102,7 +100,6 @@ impl RunningHere {
             inbox: ptr::null(),
             event_loop: None,
             local_wakes: Vec::new(),
-            budget: UNLIMITED,
         }
     }
 }
@@ -113,7 +110,6 @@ impl Drop for RunningHere {
         let local_wakes = std::mem::take(&mut self.local_wakes);
         let _ = LOOP_THREAD.try_with(|thread| {
             thread.inbox.set(self.inbox);
-            thread.budget.set(self.budget);
             *thread.local_wakes.borrow_mut() = local_wakes;
             // The loop we leave is dropped after the borrow: dropping it may
             // be dropping the whole runtime, which enters this thread-local.
