@@ -30,10 +30,11 @@
 //!
 //! ## Invariants
 //!
-//! * Every wait is bounded by the request's one deadline (`Deadline`),
+//! * Every wait is bounded by the request's one deadline (`deadline.rs`),
 //!   checked with [`timeout_at`](crate::time::timeout_at): when it passes,
 //!   the future in flight is dropped, which closes its connection, and the
-//!   error is [`Error::Timeout`] in the [`Total`](TimeoutPhase::Total) phase.
+//!   error is [`Error::Timeout`] in the
+//!   [`Total`](crate::http::TimeoutPhase::Total) phase.
 //! * A request is sent at most twice, and twice only under the rules in
 //!   `conn.rs` ("When a request may be retried").
 //! * At most `max_redirects` redirects are followed, then
@@ -42,16 +43,15 @@
 //! A `Client` is not `Send`: its pool and sockets belong to the runtime's
 //! thread, like everything else on one event loop.
 
-use std::future::Future;
 use std::io;
 use std::rc::Rc;
-use std::time::{Duration, Instant};
 
 use super::builder::ClientBuilder;
 use super::conn::{Conn, Exchange, Failure};
 use super::connect::connect;
+use super::deadline::Deadline;
 use super::pool::{Checkout, Pool};
-use super::proto::{Error, Request, ResponseHead, TimeoutPhase, Url};
+use super::proto::{Error, Request, ResponseHead, Url};
 use super::redirect;
 use super::response::Response;
 use super::streaming::StreamingResponse;
@@ -272,34 +272,5 @@ fn after_retry(error: Error) -> Error {
             ),
         },
         other => other,
-    }
-}
-
-/// The one deadline of a request, with what to say when it passes.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Deadline {
-    at: Instant,
-    after: Duration,
-}
-
-impl Deadline {
-    fn after(after: Duration) -> Deadline {
-        let now = Instant::now();
-        // A timeout too large for the clock (Duration::MAX) means "never".
-        let never = || now.checked_add(Duration::from_secs(100 * 365 * 24 * 3600));
-        let at = now.checked_add(after).or_else(never).unwrap_or(now);
-        Deadline { at, after }
-    }
-
-    /// Run `work`, failing with [`Error::Timeout`] if the deadline passes first.
-    pub(crate) async fn within<T>(&self, url: &Url, work: impl Future<Output = Result<T, Error>>) -> Result<T, Error> {
-        match crate::time::timeout_at(self.at, work).await {
-            Ok(result) => result,
-            Err(_elapsed) => Err(Error::Timeout {
-                url: url.to_string(),
-                phase: TimeoutPhase::Total,
-                after: self.after,
-            }),
-        }
     }
 }

@@ -56,6 +56,7 @@ mod builder;
 mod client;
 mod conn;
 mod connect;
+mod deadline;
 mod pool;
 mod redirect;
 mod response;

@@ -19,8 +19,8 @@
 //! * **The total timeout keeps running** while the body is streamed; each
 //!   `chunk` waits at most until the request's deadline.
 
-use super::client::Deadline;
 use super::conn::Exchange;
+use super::deadline::Deadline;
 use super::proto::{Error, Framing, Headers, ResponseHead, Url, Version};
 use super::response::Response;
 
