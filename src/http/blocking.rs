@@ -20,7 +20,8 @@ use std::net::{SocketAddr, TcpStream, ToSocketAddrs};
 use std::time::{Duration, Instant};
 
 use super::builder::ClientBuilder;
-use super::proto::{Connection, Error, Request, ResponseParser, TimeoutPhase, Url};
+use super::error::{Error, TimeoutPhase};
+use super::proto::{Connection, Request, ResponseHead, ResponseParser, Url};
 use super::redirect;
 use super::response::Response;
 
@@ -110,7 +111,9 @@ impl Fetch {
     fn open(request: &Request, settings: &ClientBuilder, clock: &Clock) -> Result<Fetch, Error> {
         let url = &request.url;
         let mut head = Vec::with_capacity(256);
-        request.write_head(&mut head, Connection::Close)?;
+        request
+            .write_head(&mut head, Connection::Close)
+            .map_err(|invalid| invalid.at(url))?;
         let mut stream = connect(url, settings.connect_timeout, clock)?;
         let io_error = |source| Error::Io {
             url: url.to_string(),
@@ -129,7 +132,7 @@ impl Fetch {
         })
     }
 
-    fn read_head(&mut self, clock: &Clock) -> Result<super::ResponseHead, Error> {
+    fn read_head(&mut self, clock: &Clock) -> Result<ResponseHead, Error> {
         loop {
             if let Some(head) = self.parser.head() {
                 return Ok(head.clone());

@@ -50,8 +50,9 @@ use super::builder::ClientBuilder;
 use super::conn::{Conn, Exchange, Failure};
 use super::connect::connect;
 use super::deadline::Deadline;
+use super::error::Error;
 use super::pool::{Checkout, Pool};
-use super::proto::{Error, Request, ResponseHead, Url};
+use super::proto::{Request, ResponseHead, Url};
 use super::redirect;
 use super::response::Response;
 use super::streaming::StreamingResponse;
@@ -161,7 +162,8 @@ impl Client {
         let deadline = Deadline::after(settings.timeout);
         let mut redirects = 0;
         loop {
-            request.validate()?; // before connecting: a refused request costs nothing
+            // Before connecting: a request that can never be sent costs nothing.
+            request.validate().map_err(|invalid| invalid.at(&request.url))?;
             let mut early_body = Vec::new();
             let exchange = self.exchange(&request, &mut early_body);
             let (mut exchange, head) = deadline.within(&request.url, exchange).await?;

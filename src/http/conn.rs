@@ -51,8 +51,9 @@
 
 use std::io;
 
+use super::error::Error;
 use super::pool::{self, Lease};
-use super::proto::{Connection, Error, Limits, Method, Request, ResponseHead, ResponseParser, Url};
+use super::proto::{Connection, Limits, Method, Request, ResponseHead, ResponseParser, Url};
 use crate::net::TcpStream;
 use crate::prelude::*;
 
@@ -128,7 +129,10 @@ impl Exchange {
         conn.head_buf.clear();
         let asked = match request.write_head(&mut conn.head_buf, Connection::KeepAlive) {
             Ok(asked) => asked,
-            Err(error) => return Err(Failure { error, retry: None }),
+            Err(invalid) => {
+                let error = invalid.at(&request.url);
+                return Err(Failure { error, retry: None });
+            }
         };
         let mut exchange = Exchange {
             may_retry: conn.served > 0 && is_idempotent(&request.method),

@@ -19,7 +19,8 @@
 use std::future::Future;
 use std::time::{Duration, Instant};
 
-use super::proto::{Error, TimeoutPhase, Url};
+use super::error::{Error, TimeoutPhase};
+use super::proto::Url;
 
 /// The one deadline of a request, with what to say when it passes.
 #[derive(Debug, Clone, Copy)]

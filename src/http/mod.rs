@@ -48,7 +48,7 @@
 //! `connection.rs`, `mod.rs`).
 //!
 //! There is no TLS in runloop's dependencies, so `https://` URLs are
-//! refused with an error that says so ([`Error::UnsupportedScheme`]).
+//! refused with an error that says so ([`UrlError::UnsupportedScheme`]).
 
 pub mod proto;
 
@@ -57,6 +57,7 @@ mod client;
 mod conn;
 mod connect;
 mod deadline;
+mod error;
 mod pool;
 mod redirect;
 mod response;
@@ -67,10 +68,11 @@ pub mod server;
 
 pub use builder::ClientBuilder;
 pub use client::{Client, get};
+pub use error::{Error, TimeoutPhase};
 pub use proto::{
-    Connection, Error, Framing, HeaderIter, Headers, InvalidInput, Limit, Limits, Method, ParseError, Request,
-    RequestHead, RequestParser, ResponseHead, ResponseParser, TimeoutPhase, USER_AGENT, Url, Version, reason_phrase,
-    status_for, write_chunk, write_error_response, write_last_chunk, write_response_head,
+    Connection, Framing, HeaderIter, Headers, InvalidInput, Limit, Limits, Method, ParseError, Request, RequestHead,
+    RequestParser, ResponseHead, ResponseParser, USER_AGENT, Url, UrlError, Version, reason_phrase, status_for,
+    write_chunk, write_error_response, write_last_chunk, write_response_head,
 };
 pub use response::Response;
 pub use streaming::StreamingResponse;

@@ -17,7 +17,8 @@
 //!   ([`Url::join`]), so relative references work.
 //! * Same scheme only: runloop speaks `http://`, so a redirect to
 //!   `https://` fails with the same clear error as asking for it directly
-//!   ([`Error::UnsupportedScheme`]), rather than downgrading silently.
+//!   ([`UrlError::UnsupportedScheme`](crate::http::UrlError::UnsupportedScheme)),
+//!   rather than downgrading silently.
 //! * The method: 303 See Other turns anything but HEAD into GET; 301 and
 //!   302 turn POST into GET (what every browser does, and what RFC 9110
 //!   §15.4.2-3 allows); 307 and 308 keep the method. GET stays GET.
@@ -25,7 +26,8 @@
 //!   (another host or port), `Authorization`, `Proxy-Authorization` and
 //!   `Cookie` are dropped, as `requests` does, and so is a user-set `Host`.
 
-use super::proto::{Error, Headers, Method, Request};
+use super::error::Error;
+use super::proto::{Headers, Method, ParseError, Request};
 
 /// The request to send next if the response (`status`, `headers`) to
 /// `request` is a redirect to follow; `None` if it is the final answer.
@@ -36,9 +38,8 @@ pub(crate) fn next_request(request: &Request, status: u16, headers: &Headers) ->
     let Some(location) = headers.get_bytes("location") else {
         return Ok(None);
     };
-    let location = std::str::from_utf8(location).map_err(|_| Error::Malformed {
-        url: request.url.to_string(),
-        what: format!("the {status} redirect's Location header is not UTF-8 text"),
+    let location = std::str::from_utf8(location).map_err(|_| {
+        ParseError::malformed(format!("the {status} redirect's Location header is not UTF-8 text")).at(&request.url)
     })?;
     let url = request.url.join(location)?;
     let method = match (status, &request.method) {
@@ -58,7 +59,7 @@ pub(crate) fn next_request(request: &Request, status: u16, headers: &Headers) ->
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::http::Url;
+    use crate::http::proto::{Url, UrlError};
 
     fn redirect(from: &str, status: u16, location: &str) -> Option<Request> {
         let mut request = Request::get(Url::parse(from).unwrap());
@@ -115,7 +116,10 @@ mod tests {
         let mut headers = Headers::new();
         headers.append("Location", "https://a.test/").unwrap();
         let error = next_request(&request, 301, &headers).unwrap_err();
-        assert!(matches!(error, Error::UnsupportedScheme { .. }), "{error}");
+        assert!(
+            matches!(error, Error::Url(UrlError::UnsupportedScheme { .. })),
+            "{error}"
+        );
         assert!(error.to_string().contains("no TLS"), "{error}");
     }
 }

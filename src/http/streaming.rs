@@ -21,7 +21,8 @@
 
 use super::conn::Exchange;
 use super::deadline::Deadline;
-use super::proto::{Error, Framing, Headers, ResponseHead, Url, Version};
+use super::error::Error;
+use super::proto::{Framing, Headers, ResponseHead, Url, Version};
 use super::response::Response;
 
 /// The most [`StreamingResponse::into_response`] allocates ahead of the
