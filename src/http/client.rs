@@ -21,7 +21,7 @@
 //!   │                              response head is parsed             │
 //!   │   a reused connection died before answering?                     │
 //!   │     └─ once: same slot, fresh connection, send again             │
-//!   │ 301/302/303/307/308 + Location? discard the body, next hop       │
+//!   │ Redirects::decide ────────── Follow? discard the body, next hop  │
 //!   └──────────────────────────────────────────────────────────────────┘
 //!   StreamingResponse ─────────── get_streaming stops here
 //!   read the body to its end ──── get: Response { status, headers, body }
@@ -37,8 +37,11 @@
 //!   [`Total`](crate::http::TimeoutPhase::Total) phase.
 //! * A request is sent at most twice, and twice only under the rules in
 //!   `conn.rs` ("When a request may be retried").
-//! * At most `max_redirects` redirects are followed, then
-//!   [`Error::TooManyRedirects`]; redirect rules are in `redirect.rs`.
+//! * Whether to follow a redirect, where to, and how many times, is decided
+//!   in `redirect.rs`, sans-IO, the same way for the blocking client; this
+//!   file only does what it is told: read and drop a short redirect body
+//!   (to keep the connection), send the next request. Past `max_redirects`
+//!   hops the answer is [`Error::TooManyRedirects`].
 //!
 //! A `Client` is not `Send`: its pool and sockets belong to the runtime's
 //! thread, like everything else on one event loop.
@@ -53,7 +56,7 @@ use super::deadline::Deadline;
 use super::error::Error;
 use super::pool::{Checkout, Pool};
 use super::proto::{Request, ResponseHead, Url};
-use super::redirect;
+use super::redirect::{Next, Redirects};
 use super::response::Response;
 use super::streaming::StreamingResponse;
 
@@ -160,33 +163,20 @@ impl Client {
     pub async fn send_streaming(&self, mut request: Request) -> Result<StreamingResponse, Error> {
         let settings = &self.inner.settings;
         let deadline = Deadline::after(settings.timeout);
-        let mut redirects = 0;
+        let mut redirects = Redirects::new(settings.max_redirects);
         loop {
             // Before connecting: a request that can never be sent costs nothing.
             request.validate().map_err(|invalid| invalid.at(&request.url))?;
             let mut early_body = Vec::new();
             let exchange = self.exchange(&request, &mut early_body);
             let (mut exchange, head) = deadline.within(&request.url, exchange).await?;
-            let next = match settings.max_redirects {
-                0 => None,
-                _ => redirect::next_request(&request, head.status, &head.headers)?,
+            let next = match redirects.decide(&request, head.status, &head.headers)? {
+                Next::Done => {
+                    let url = request.url;
+                    return Ok(StreamingResponse::new(head, url, exchange, early_body, deadline));
+                }
+                Next::Follow(next) => next,
             };
-            let Some(next) = next else {
-                return Ok(StreamingResponse::new(
-                    head,
-                    request.url,
-                    exchange,
-                    early_body,
-                    deadline,
-                ));
-            };
-            if redirects == settings.max_redirects {
-                return Err(Error::TooManyRedirects {
-                    url: next.url.to_string(),
-                    max: settings.max_redirects,
-                });
-            }
-            redirects += 1;
             log::debug!(target: "runloop::http", "{} redirects to {}", request.url, next.url);
             discard_body(&mut exchange, early_body.len(), deadline, &request.url).await;
             request = next;
