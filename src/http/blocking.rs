@@ -60,10 +60,6 @@ impl Client {
         ClientBuilder::default()
     }
 
-    pub(crate) fn with_settings(settings: ClientBuilder) -> Client {
-        Client { settings }
-    }
-
     /// GET `url` and read the whole body.
     pub fn get(&self, url: &str) -> Result<Response, Error> {
         self.send(Request::get(Url::parse(url)?))
@@ -86,6 +82,16 @@ impl Client {
                 Next::Follow(next) => request = next, // dropping `fetch` closes its connection
             }
         }
+    }
+}
+
+// Written here rather than in builder.rs, so that the settings need not
+// know the client (see builder.rs).
+impl ClientBuilder {
+    /// A blocking client with these settings. It keeps no pool, so
+    /// `max_connections_per_host` and `idle_timeout` do not apply.
+    pub fn build_blocking(self) -> Client {
+        Client { settings: self }
     }
 }
 

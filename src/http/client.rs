@@ -121,13 +121,6 @@ impl Client {
         ClientBuilder::default()
     }
 
-    pub(crate) fn with_settings(settings: ClientBuilder) -> Client {
-        let pool = Pool::new(settings.max_connections_per_host, settings.idle_timeout);
-        Client {
-            inner: Rc::new(Inner { settings, pool }),
-        }
-    }
-
     /// GET `url` and read the whole body.
     pub async fn get(&self, url: &str) -> Result<Response, Error> {
         self.send(Request::get(Url::parse(url)?)).await
@@ -218,6 +211,18 @@ impl Client {
     /// For tests and curious readers.
     pub fn idle_connections(&self, url: &Url) -> usize {
         self.inner.pool.idle_count(url.authority())
+    }
+}
+
+// Written here rather than in builder.rs, so that the settings need not
+// know the client (see builder.rs).
+impl ClientBuilder {
+    /// An async client with these settings.
+    pub fn build(self) -> Client {
+        let pool = Pool::new(self.max_connections_per_host, self.idle_timeout);
+        Client {
+            inner: Rc::new(Inner { settings: self, pool }),
+        }
     }
 }
 

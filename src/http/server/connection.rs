@@ -45,7 +45,7 @@ use std::time::Duration;
 use super::message::{Body, Request, Response};
 use super::{Settings, Shared};
 use crate::http::proto::{
-    Connection, Framing, Headers, Method, ParseError, RequestParser, Version, reason_phrase, write_chunk,
+    Connection, Framing, Headers, InvalidInput, Method, ParseError, RequestParser, Version, reason_phrase, write_chunk,
     write_error_response, write_last_chunk, write_response_head,
 };
 use crate::net::TcpStream;
@@ -204,7 +204,7 @@ impl Wire {
                 framing,
                 connection,
             ),
-            _ => Err(crate::http::InvalidInput::new(format!(
+            _ => Err(InvalidInput::new(format!(
                 "{status} is not a final status code (200..=599)"
             ))),
         };
