@@ -107,7 +107,7 @@ pub struct Client {
 
 struct Inner {
     settings: ClientBuilder,
-    pool: Pool,
+    pool: Rc<Pool>,
 }
 
 impl Client {

@@ -48,6 +48,14 @@
 //! nothing: some servers write one to an idle connection before closing
 //! it. The lease comes back with the failure, so the retry opens its fresh
 //! connection in the same slot.
+//!
+//! ## This file and `pool.rs` know each other
+//!
+//! A `Conn` holds a [`Lease`] from `pool.rs` and goes back with
+//! [`pool::checkin`]; the pool, in turn, keeps idle `Conn`s. So each file
+//! imports the other, on purpose: hyper's `Pooled` (a connection plus a
+//! `Weak` reference to its pool) has the same shape. `pool.rs` explains
+//! why, and is the one to read first.
 
 use std::io;
 
