@@ -4,10 +4,10 @@
 //! every [`Error`] names the URL (or the host) it is about, and its variant
 //! says what to do: retry on `Connect` or `Timeout`, fix the program on
 //! `Url` or `InvalidRequest`, blame the server on `Protocol`. aiohttp
-//! spreads the same over `InvalidURL`, `ClientConnectorError`,
-//! `ServerTimeoutError`, `ClientPayloadError` and `TooManyRedirects`;
-//! `requests` over `InvalidURL`, `ConnectionError`, `Timeout` and
-//! `TooManyRedirects`.
+//! spreads the same over exception classes such as `InvalidURL`,
+//! `ClientConnectorError`, `ServerTimeoutError`, `ClientPayloadError` and
+//! `TooManyRedirects`; `requests` over `InvalidURL`, `ConnectionError`,
+//! `Timeout` and `TooManyRedirects`.
 //!
 //! ## Two layers of failure
 //!

@@ -1,8 +1,8 @@
 //! # What a server has done so far
 //!
 //! [`ServerStats`] counts the connections a server accepted and the
-//! requests it handed to its handler. The examples, tests and benchmarks
-//! read it to check what a client did: one connection for three requests
+//! requests it handed to its handler. The examples and the tests read it
+//! to check what a client did: one connection for three requests
 //! means the client reused it. The server usually runs on a thread of its
 //! own ([`Server::spawn_thread`](super::Server::spawn_thread)) while the
 //! reader sits on another, so the counters are atomics shared through an
