@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use http_common::scripted::{Scripted, Step, ok, send};
 use http_common::site;
-use runloop::http::{Error, Method, Request, Url, blocking};
+use runloop::http::{Error, Method, ParseError, Request, Url, blocking};
 
 #[test]
 fn it_fetches_from_the_runloop_server() {
@@ -74,9 +74,11 @@ fn it_reports_broken_framing_like_the_async_client() {
     assert!(
         matches!(
             error,
-            Error::IncompleteBody {
-                received: 3,
-                expected: Some(10),
+            Error::Protocol {
+                source: ParseError::IncompleteBody {
+                    received: 3,
+                    expected: Some(10),
+                },
                 ..
             }
         ),

@@ -6,7 +6,7 @@
 mod http_common;
 
 use http_common::{on_loop, site};
-use runloop::http::{Client, Error};
+use runloop::http::{Client, Error, UrlError};
 
 #[test]
 fn a_refused_connection_names_the_host_and_port() {
@@ -40,7 +40,10 @@ fn an_unparsable_url_says_what_is_wrong() {
         ("http://exa mple.com/", "space"),
     ] {
         let error = on_loop(move || async move { Client::new().get(url).await.unwrap_err() });
-        assert!(matches!(error, Error::InvalidUrl { .. }), "{url}: {error:?}");
+        assert!(
+            matches!(error, Error::Url(UrlError::Invalid { .. })),
+            "{url}: {error:?}"
+        );
         assert!(error.to_string().contains(why), "{url}: {error}");
     }
 }

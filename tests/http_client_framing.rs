@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use http_common::on_loop;
 use http_common::scripted::{Scripted, Step, ok, send};
-use runloop::http::{Client, Error, Limit, Limits, Method, Request, Url};
+use runloop::http::{Client, Error, Limit, Limits, Method, ParseError, Request, Url};
 
 fn get(url: String) -> Result<runloop::http::Response, Error> {
     on_loop(move || async move { Client::new().get(&url).await })
@@ -150,7 +150,16 @@ fn conflicting_content_lengths_are_malformed_and_name_the_url() {
     ]);
     let url = server.url("/conflict");
     let error = get(url.clone()).unwrap_err();
-    assert!(matches!(error, Error::Malformed { .. }), "{error:?}");
+    assert!(
+        matches!(
+            error,
+            Error::Protocol {
+                source: ParseError::Malformed { .. },
+                ..
+            }
+        ),
+        "{error:?}"
+    );
     assert!(error.to_string().contains(&url), "{error}");
     assert!(error.to_string().contains("conflicting Content-Length"), "{error}");
 }
@@ -163,10 +172,13 @@ fn a_body_cut_short_reports_how_much_arrived() {
         Step::Close,
     ]);
     match get(server.url("/short")).unwrap_err() {
-        Error::IncompleteBody {
-            received: 3,
-            expected: Some(10),
+        Error::Protocol {
             url,
+            source:
+                ParseError::IncompleteBody {
+                    received: 3,
+                    expected: Some(10),
+                },
         } => assert!(url.ends_with("/short")),
         other => panic!("expected IncompleteBody, got {other:?}"),
     }
@@ -179,9 +191,11 @@ fn a_body_cut_short_reports_how_much_arrived() {
     assert!(
         matches!(
             error,
-            Error::IncompleteBody {
-                received: 3,
-                expected: None,
+            Error::Protocol {
+                source: ParseError::IncompleteBody {
+                    received: 3,
+                    expected: None,
+                },
                 ..
             }
         ),
@@ -198,7 +212,16 @@ fn a_bare_lf_or_an_obsolete_fold_is_malformed() {
     ] {
         let server = Scripted::same(vec![Step::Read, send(wire)]);
         let error = get(server.url("/")).unwrap_err();
-        assert!(matches!(error, Error::Malformed { .. }), "{wire:?}: {error:?}");
+        assert!(
+            matches!(
+                error,
+                Error::Protocol {
+                    source: ParseError::Malformed { .. },
+                    ..
+                }
+            ),
+            "{wire:?}: {error:?}"
+        );
     }
 }
 
@@ -209,7 +232,16 @@ fn transfer_codings_other_than_chunked_are_unsupported() {
         send("HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n"),
     ]);
     let error = get(server.url("/")).unwrap_err();
-    assert!(matches!(error, Error::Unsupported { .. }), "{error:?}");
+    assert!(
+        matches!(
+            error,
+            Error::Protocol {
+                source: ParseError::Unsupported { .. },
+                ..
+            }
+        ),
+        "{error:?}"
+    );
 }
 
 #[test]
@@ -220,8 +252,10 @@ fn limits_apply_to_what_the_server_sends() {
     assert!(
         matches!(
             error,
-            Error::LimitExceeded {
-                limit: Limit::HeadBytes { .. },
+            Error::Protocol {
+                source: ParseError::LimitExceeded {
+                    limit: Limit::HeadBytes { .. }
+                },
                 ..
             }
         ),
@@ -244,8 +278,10 @@ fn limits_apply_to_what_the_server_sends() {
     assert!(
         matches!(
             error,
-            Error::LimitExceeded {
-                limit: Limit::BodyBytes { max: 1000 },
+            Error::Protocol {
+                source: ParseError::LimitExceeded {
+                    limit: Limit::BodyBytes { max: 1000 }
+                },
                 ..
             }
         ),

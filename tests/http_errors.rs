@@ -1,11 +1,12 @@
 //! Property: every error says what happened and to which URL or host, in
-//! words a user can act on, and exposes the underlying I/O error.
+//! words a user can act on, and exposes what it wraps: the underlying I/O
+//! error, or the sans-IO error it gave a URL to.
 
 use std::error::Error as _;
 use std::io;
 use std::time::Duration;
 
-use runloop::http::{Error, Headers, Limit, ParseError, TimeoutPhase, Url};
+use runloop::http::{Error, Headers, Limit, ParseError, TimeoutPhase, Url, UrlError};
 
 fn url() -> Url {
     Url::parse("http://example.com:8080/data?id=7").unwrap()
@@ -14,7 +15,7 @@ fn url() -> Url {
 const URL_TEXT: &str = "http://example.com:8080/data?id=7";
 
 #[test]
-fn parse_errors_gain_the_url_and_keep_their_meaning() {
+fn parse_errors_are_wrapped_with_the_url_and_keep_their_meaning() {
     let cases = [
         (
             ParseError::Malformed {
@@ -49,24 +50,11 @@ fn parse_errors_gain_the_url_and_keep_their_meaning() {
         let message = error.to_string();
         assert!(message.contains(URL_TEXT), "{message}");
         assert!(message.contains(words), "{message}");
-        assert!(error.source().is_none());
-        match (parse_error, error) {
-            (ParseError::Malformed { what }, Error::Malformed { url, what: same }) => {
-                assert_eq!((url.as_str(), what), (URL_TEXT, same));
-            }
-            (ParseError::Unsupported { .. }, Error::Unsupported { .. }) => {}
-            (ParseError::LimitExceeded { limit }, Error::LimitExceeded { limit: same, .. }) => {
-                assert_eq!(limit, same);
-            }
-            (
-                ParseError::IncompleteBody { received, expected },
-                Error::IncompleteBody {
-                    received: r,
-                    expected: e,
-                    ..
-                },
-            ) => assert_eq!((received, expected), (r, e)),
-            (from, to) => panic!("{from:?} became {to:?}"),
+        let source = error.source().expect("the parse error is the source");
+        assert_eq!(source.to_string(), parse_error.to_string());
+        match error {
+            Error::Protocol { url, source } => assert_eq!((url.as_str(), source), (URL_TEXT, parse_error)),
+            other => panic!("{parse_error:?} became {other:?}"),
         }
     }
 }
@@ -136,12 +124,23 @@ fn redirect_and_request_errors_name_the_url() {
     };
     assert!(redirects.to_string().contains("10 redirects") && redirects.to_string().contains(URL_TEXT));
     let invalid = Headers::new().append("X-A", "a\r\nb").unwrap_err().at(&url());
-    let Error::InvalidRequest { url, what } = &invalid else {
+    let Error::InvalidRequest { url, source } = &invalid else {
         panic!("{invalid:?}")
     };
     assert_eq!(url, URL_TEXT);
-    assert!(what.contains("control character"), "{what}");
+    assert!(source.what().contains("control character"), "{source}");
     assert!(invalid.to_string().contains(URL_TEXT));
+    assert!(invalid.to_string().contains("control character"), "{invalid}");
+    assert_eq!(invalid.source().map(ToString::to_string), Some(source.to_string()));
+}
+
+#[test]
+fn url_errors_are_shown_as_they_are() {
+    let refused = Url::parse("https://example.com/").unwrap_err();
+    let error = Error::from(refused.clone());
+    assert_eq!(error.to_string(), refused.to_string());
+    assert!(error.to_string().contains("no TLS"), "{error}");
+    assert!(matches!(error, Error::Url(UrlError::UnsupportedScheme { .. })));
 }
 
 #[test]
@@ -150,4 +149,5 @@ fn errors_are_send_sync_and_static_for_use_across_tasks() {
     assert_bounds::<Error>();
     assert_bounds::<ParseError>();
     assert_bounds::<runloop::http::InvalidInput>();
+    assert_bounds::<UrlError>();
 }

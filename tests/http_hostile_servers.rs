@@ -23,7 +23,7 @@ use std::time::{Duration, Instant};
 use http_common::common::counting_allocator::{CountingAllocator, peak_bytes_during as peak_during};
 use http_common::common::with_deadline;
 use http_common::scripted::{Scripted, Step, send};
-use runloop::http::{Client, Error, Limit, Limits, blocking};
+use runloop::http::{Client, Error, Limit, Limits, ParseError, blocking};
 
 #[global_allocator]
 static GLOBAL: CountingAllocator = CountingAllocator;
@@ -114,9 +114,11 @@ const OVERHEAD: usize = 96 * 1024;
 fn head_limit_exceeded(error: &Error) -> bool {
     matches!(
         error,
-        Error::LimitExceeded {
-            limit: Limit::HeadBytes {
-                max: Limits::DEFAULT_MAX_HEAD_BYTES
+        Error::Protocol {
+            source: ParseError::LimitExceeded {
+                limit: Limit::HeadBytes {
+                    max: Limits::DEFAULT_MAX_HEAD_BYTES
+                }
             },
             ..
         }
@@ -171,8 +173,10 @@ fn an_endless_chunked_body_ends_in_the_body_limit_within_it() {
         assert!(
             matches!(
                 outcome.error,
-                Error::LimitExceeded {
-                    limit: Limit::BodyBytes { max: MAX_BODY },
+                Error::Protocol {
+                    source: ParseError::LimitExceeded {
+                        limit: Limit::BodyBytes { max: MAX_BODY }
+                    },
                     ..
                 }
             ),
@@ -212,8 +216,9 @@ fn a_reset_in_the_middle_of_a_body_is_an_incomplete_body() {
         ]);
         for (client, outcome) in every_client(&server, Limits::default()) {
             match outcome.error {
-                Error::IncompleteBody {
-                    received, expected: e, ..
+                Error::Protocol {
+                    source: ParseError::IncompleteBody { received, expected: e },
+                    ..
                 } if e == expected => {
                     assert_eq!(
                         received, 5000,
@@ -247,7 +252,13 @@ fn a_chunk_size_of_seventeen_hex_digits_is_malformed_unless_leading_zeros() {
     let server = Scripted::same(vec![Step::Read, send(wire)]);
     for (client, outcome) in every_client(&server, Limits::default()) {
         assert!(
-            matches!(outcome.error, Error::Malformed { .. }),
+            matches!(
+                outcome.error,
+                Error::Protocol {
+                    source: ParseError::Malformed { .. },
+                    ..
+                }
+            ),
             "{client}: {:?}",
             outcome.error
         );

@@ -6,11 +6,11 @@ mod http_common;
 
 use http_common::on_loop;
 use http_common::scripted::{Scripted, Step, send};
-use runloop::http::{Client, Error, blocking};
+use runloop::http::{Client, Error, UrlError, blocking};
 
 fn assert_says_no_tls(error: &Error, url: &str) {
     assert!(
-        matches!(error, Error::UnsupportedScheme { scheme, .. } if scheme == "https"),
+        matches!(error, Error::Url(UrlError::UnsupportedScheme { scheme, .. }) if scheme == "https"),
         "{error:?}"
     );
     let message = error.to_string();
@@ -50,6 +50,9 @@ fn a_redirect_to_https_is_refused_rather_than_downgraded() {
 #[test]
 fn other_schemes_get_their_own_message() {
     let error = blocking::get("ftp://example.com/file").unwrap_err();
-    assert!(matches!(error, Error::UnsupportedScheme { .. }), "{error:?}");
+    assert!(
+        matches!(error, Error::Url(UrlError::UnsupportedScheme { .. })),
+        "{error:?}"
+    );
     assert!(error.to_string().contains("\"ftp\""), "{error}");
 }

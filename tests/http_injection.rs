@@ -7,7 +7,7 @@ mod http_common;
 
 use http_common::on_loop;
 use http_common::scripted::{Scripted, Step, ok};
-use runloop::http::{Client, Error, Headers, Method, Request, Url, blocking};
+use runloop::http::{Client, Error, Headers, Method, Request, Url, UrlError, blocking};
 
 fn server() -> Scripted {
     Scripted::same(vec![Step::Read, ok("")])
@@ -25,9 +25,15 @@ fn urls_carrying_line_breaks_or_spaces_are_refused() {
     ] {
         let url = evil.clone();
         let error = on_loop(move || async move { Client::new().get(&url).await.unwrap_err() });
-        assert!(matches!(error, Error::InvalidUrl { .. }), "{evil:?}: {error:?}");
+        assert!(
+            matches!(error, Error::Url(UrlError::Invalid { .. })),
+            "{evil:?}: {error:?}"
+        );
         let error = blocking::get(&evil).unwrap_err();
-        assert!(matches!(error, Error::InvalidUrl { .. }), "{evil:?}: {error:?}");
+        assert!(
+            matches!(error, Error::Url(UrlError::Invalid { .. })),
+            "{evil:?}: {error:?}"
+        );
     }
     assert_eq!(server.accepted(), 0);
 }

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use http_common::on_loop;
 use http_common::scripted::{Scripted, Step, ok, send};
-use runloop::http::{Client, Error, Method, Request, Url};
+use runloop::http::{Client, Error, Method, ParseError, Request, Url};
 
 /// Two requests with `method` on one client, 50 ms apart.
 fn two_requests(url: String, method: Method) -> (Result<String, Error>, Result<String, Error>) {
@@ -119,7 +119,16 @@ fn a_server_that_started_answering_is_not_asked_again() {
     let url = server.url("/");
     let (first, second) = two_requests(url, Method::Get);
     assert_eq!(first.unwrap(), "first");
-    assert!(matches!(second, Err(Error::Malformed { .. })), "{second:?}");
+    assert!(
+        matches!(
+            second,
+            Err(Error::Protocol {
+                source: ParseError::Malformed { .. },
+                ..
+            })
+        ),
+        "{second:?}"
+    );
     assert_eq!(server.accepted(), 1);
 }
 

@@ -2,7 +2,7 @@
 //! refuses the rest with an error naming the URL and the problem, and
 //! `Url::join` resolves references as RFC 3986 §5.4 says.
 
-use runloop::http::{Error, Url};
+use runloop::http::{Url, UrlError};
 
 fn url(text: &str) -> Url {
     Url::parse(text).unwrap_or_else(|e| panic!("{text:?}: {e}"))
@@ -11,7 +11,7 @@ fn url(text: &str) -> Url {
 /// The reason an invalid URL was refused; panics on success.
 fn refusal(text: &str) -> String {
     match Url::parse(text) {
-        Err(Error::InvalidUrl { url, reason }) => {
+        Err(UrlError::Invalid { url, reason }) => {
             assert_eq!(url, text, "the error names the URL");
             reason
         }
@@ -70,14 +70,14 @@ fn display_writes_the_normalized_url() {
 #[test]
 fn https_is_unsupported_and_says_there_is_no_tls() {
     let error = Url::parse("https://example.com/").unwrap_err();
-    assert!(matches!(&error, Error::UnsupportedScheme { scheme, .. } if scheme == "https"));
+    assert!(matches!(&error, UrlError::UnsupportedScheme { scheme, .. } if scheme == "https"));
     let message = error.to_string();
     assert!(
         message.contains("https://example.com/") && message.contains("TLS"),
         "{message}"
     );
     let ftp = Url::parse("FTP://example.com/").unwrap_err();
-    assert!(matches!(&ftp, Error::UnsupportedScheme { scheme, .. } if scheme == "ftp"));
+    assert!(matches!(&ftp, UrlError::UnsupportedScheme { scheme, .. } if scheme == "ftp"));
 }
 
 #[test]
@@ -250,11 +250,14 @@ fn join_follows_absolute_redirects_and_keeps_the_port_otherwise() {
 #[test]
 fn join_refuses_what_parse_refuses() {
     let base = url("http://h/");
-    assert!(matches!(base.join("https://h/"), Err(Error::UnsupportedScheme { .. })));
-    assert!(matches!(base.join("http:g"), Err(Error::InvalidUrl { .. })));
-    assert!(matches!(base.join("//user@h/"), Err(Error::InvalidUrl { .. })));
+    assert!(matches!(
+        base.join("https://h/"),
+        Err(UrlError::UnsupportedScheme { .. })
+    ));
+    assert!(matches!(base.join("http:g"), Err(UrlError::Invalid { .. })));
+    assert!(matches!(base.join("//user@h/"), Err(UrlError::Invalid { .. })));
     match base.join("/a\r\nSet-Cookie: x") {
-        Err(Error::InvalidUrl { url, .. }) => assert_eq!(url, "/a\r\nSet-Cookie: x"),
+        Err(UrlError::Invalid { url, .. }) => assert_eq!(url, "/a\r\nSet-Cookie: x"),
         other => panic!("{other:?}"),
     }
     assert!(base.join("/a b").is_err());

@@ -5,8 +5,9 @@
 //! (the lesson), and run through `spawn_blocking` it ties up one pool
 //! thread per request (asyncio's `run_in_executor(None, urlopen, url)`).
 //! This is that GET, on `std::net`, driving the same sans-IO parser as the
-//! async client, with the same settings ([`ClientBuilder`]), redirect rules
-//! (`redirect.rs`), [`Response`] and [`Error`]s.
+//! async client, with the same settings ([`ClientBuilder`]), the same
+//! redirect decision (`redirect.rs`: this file only opens the connection it
+//! asks for), [`Response`] and [`Error`]s.
 //!
 //! Like `urlopen`, it keeps no pool: every request asks for
 //! `Connection: close` on a new connection. Timeouts are socket timeouts:
@@ -20,8 +21,9 @@ use std::net::{SocketAddr, TcpStream, ToSocketAddrs};
 use std::time::{Duration, Instant};
 
 use super::builder::ClientBuilder;
-use super::proto::{Connection, Error, Request, ResponseParser, TimeoutPhase, Url};
-use super::redirect;
+use super::error::{Error, TimeoutPhase};
+use super::proto::{Connection, Request, ResponseHead, ResponseParser, Url};
+use super::redirect::{Next, Redirects};
 use super::response::Response;
 
 /// GET `url`, blocking the calling thread until the whole body is in.
@@ -58,10 +60,6 @@ impl Client {
         ClientBuilder::default()
     }
 
-    pub(crate) fn with_settings(settings: ClientBuilder) -> Client {
-        Client { settings }
-    }
-
     /// GET `url` and read the whole body.
     pub fn get(&self, url: &str) -> Result<Response, Error> {
         self.send(Request::get(Url::parse(url)?))
@@ -71,28 +69,29 @@ impl Client {
     /// redirects as the settings say.
     pub fn send(&self, mut request: Request) -> Result<Response, Error> {
         let clock = Clock::start(self.settings.timeout);
-        let mut redirects = 0;
+        let mut redirects = Redirects::new(self.settings.max_redirects);
         loop {
             let mut fetch = Fetch::open(&request, &self.settings, &clock)?;
             let head = fetch.read_head(&clock)?;
-            let next = match self.settings.max_redirects {
-                0 => None,
-                _ => redirect::next_request(&request, head.status, &head.headers)?,
-            };
-            let Some(next) = next else {
-                fetch.read_body(&clock)?;
-                let trailers = fetch.parser.trailers().cloned();
-                return Ok(Response::new(head, request.url, fetch.body, trailers));
-            };
-            if redirects == self.settings.max_redirects {
-                return Err(Error::TooManyRedirects {
-                    url: next.url.to_string(),
-                    max: self.settings.max_redirects,
-                });
+            match redirects.decide(&request, head.status, &head.headers)? {
+                Next::Done => {
+                    fetch.read_body(&clock)?;
+                    let trailers = fetch.parser.trailers().cloned();
+                    return Ok(Response::new(head, request.url, fetch.body, trailers));
+                }
+                Next::Follow(next) => request = next, // dropping `fetch` closes its connection
             }
-            redirects += 1;
-            request = next; // dropping `fetch` closes its connection
         }
+    }
+}
+
+// Written here rather than in builder.rs, so that the settings need not
+// know the client (see builder.rs).
+impl ClientBuilder {
+    /// A blocking client with these settings. It keeps no pool, so
+    /// `max_connections_per_host` and `idle_timeout` do not apply.
+    pub fn build_blocking(self) -> Client {
+        Client { settings: self }
     }
 }
 
@@ -110,7 +109,9 @@ impl Fetch {
     fn open(request: &Request, settings: &ClientBuilder, clock: &Clock) -> Result<Fetch, Error> {
         let url = &request.url;
         let mut head = Vec::with_capacity(256);
-        request.write_head(&mut head, Connection::Close)?;
+        request
+            .write_head(&mut head, Connection::Close)
+            .map_err(|invalid| invalid.at(url))?;
         let mut stream = connect(url, settings.connect_timeout, clock)?;
         let io_error = |source| Error::Io {
             url: url.to_string(),
@@ -129,7 +130,7 @@ impl Fetch {
         })
     }
 
-    fn read_head(&mut self, clock: &Clock) -> Result<super::ResponseHead, Error> {
+    fn read_head(&mut self, clock: &Clock) -> Result<ResponseHead, Error> {
         loop {
             if let Some(head) = self.parser.head() {
                 return Ok(head.clone());

@@ -4,9 +4,14 @@
 //! wait, how many redirects to follow, how many connections to keep per
 //! host and for how long, how large a response may be. The same settings
 //! build either client: [`build`](ClientBuilder::build) gives the async
-//! [`Client`], [`build_blocking`](ClientBuilder::build_blocking) the
-//! blocking [`blocking::Client`](super::blocking::Client), so the two can be
-//! compared with nothing else different.
+//! [`Client`](super::Client), [`build_blocking`](ClientBuilder::build_blocking)
+//! the blocking [`blocking::Client`](super::blocking::Client), so the two
+//! can be compared with nothing else different.
+//!
+//! Those two methods are written next to the client each one builds, in
+//! `client.rs` and `blocking.rs`: an `impl` block may sit anywhere in the
+//! crate, and this way the settings know nothing of the clients that read
+//! them, while both clients know the settings.
 //!
 //! Python spreads the same knobs over `aiohttp.ClientTimeout(total,
 //! connect)`, `TCPConnector(limit_per_host, keepalive_timeout)` and
@@ -21,10 +26,9 @@
 
 use std::time::Duration;
 
-use super::client::Client;
 use super::proto::Limits;
 
-/// Settings for a [`Client`] (or a [`blocking::Client`](super::blocking::Client)).
+/// Settings for a [`Client`](super::Client) (or a [`blocking::Client`](super::blocking::Client)).
 ///
 /// ```
 /// use std::time::Duration;
@@ -114,16 +118,5 @@ impl ClientBuilder {
     pub fn limits(mut self, limits: Limits) -> Self {
         self.limits = limits;
         self
-    }
-
-    /// An async client with these settings.
-    pub fn build(self) -> Client {
-        Client::with_settings(self)
-    }
-
-    /// A blocking client with these settings. It keeps no pool, so
-    /// `max_connections_per_host` and `idle_timeout` do not apply.
-    pub fn build_blocking(self) -> super::blocking::Client {
-        super::blocking::Client::with_settings(self)
     }
 }

@@ -21,7 +21,7 @@
 //!   │                              response head is parsed             │
 //!   │   a reused connection died before answering?                     │
 //!   │     └─ once: same slot, fresh connection, send again             │
-//!   │ 301/302/303/307/308 + Location? discard the body, next hop       │
+//!   │ Redirects::decide ────────── Follow? discard the body, next hop  │
 //!   └──────────────────────────────────────────────────────────────────┘
 //!   StreamingResponse ─────────── get_streaming stops here
 //!   read the body to its end ──── get: Response { status, headers, body }
@@ -30,29 +30,33 @@
 //!
 //! ## Invariants
 //!
-//! * Every wait is bounded by the request's one deadline (`Deadline`),
+//! * Every wait is bounded by the request's one deadline (`deadline.rs`),
 //!   checked with [`timeout_at`](crate::time::timeout_at): when it passes,
 //!   the future in flight is dropped, which closes its connection, and the
-//!   error is [`Error::Timeout`] in the [`Total`](TimeoutPhase::Total) phase.
+//!   error is [`Error::Timeout`] in the
+//!   [`Total`](crate::http::TimeoutPhase::Total) phase.
 //! * A request is sent at most twice, and twice only under the rules in
 //!   `conn.rs` ("When a request may be retried").
-//! * At most `max_redirects` redirects are followed, then
-//!   [`Error::TooManyRedirects`]; redirect rules are in `redirect.rs`.
+//! * Whether to follow a redirect, where to, and how many times, is decided
+//!   in `redirect.rs`, sans-IO, the same way for the blocking client; this
+//!   file only does what it is told: read and drop a short redirect body
+//!   (to keep the connection), send the next request. Past `max_redirects`
+//!   hops the answer is [`Error::TooManyRedirects`].
 //!
 //! A `Client` is not `Send`: its pool and sockets belong to the runtime's
 //! thread, like everything else on one event loop.
 
-use std::future::Future;
 use std::io;
 use std::rc::Rc;
-use std::time::{Duration, Instant};
 
 use super::builder::ClientBuilder;
 use super::conn::{Conn, Exchange, Failure};
 use super::connect::connect;
+use super::deadline::Deadline;
+use super::error::Error;
 use super::pool::{Checkout, Pool};
-use super::proto::{Error, Request, ResponseHead, TimeoutPhase, Url};
-use super::redirect;
+use super::proto::{Request, ResponseHead, Url};
+use super::redirect::{Next, Redirects};
 use super::response::Response;
 use super::streaming::StreamingResponse;
 
@@ -103,7 +107,7 @@ pub struct Client {
 
 struct Inner {
     settings: ClientBuilder,
-    pool: Pool,
+    pool: Rc<Pool>,
 }
 
 impl Client {
@@ -115,13 +119,6 @@ impl Client {
     /// Start from the default settings and change some.
     pub fn builder() -> ClientBuilder {
         ClientBuilder::default()
-    }
-
-    pub(crate) fn with_settings(settings: ClientBuilder) -> Client {
-        let pool = Pool::new(settings.max_connections_per_host, settings.idle_timeout);
-        Client {
-            inner: Rc::new(Inner { settings, pool }),
-        }
     }
 
     /// GET `url` and read the whole body.
@@ -159,32 +156,20 @@ impl Client {
     pub async fn send_streaming(&self, mut request: Request) -> Result<StreamingResponse, Error> {
         let settings = &self.inner.settings;
         let deadline = Deadline::after(settings.timeout);
-        let mut redirects = 0;
+        let mut redirects = Redirects::new(settings.max_redirects);
         loop {
-            request.validate()?; // before connecting: a refused request costs nothing
+            // Before connecting: a request that can never be sent costs nothing.
+            request.validate().map_err(|invalid| invalid.at(&request.url))?;
             let mut early_body = Vec::new();
             let exchange = self.exchange(&request, &mut early_body);
             let (mut exchange, head) = deadline.within(&request.url, exchange).await?;
-            let next = match settings.max_redirects {
-                0 => None,
-                _ => redirect::next_request(&request, head.status, &head.headers)?,
+            let next = match redirects.decide(&request, head.status, &head.headers)? {
+                Next::Done => {
+                    let url = request.url;
+                    return Ok(StreamingResponse::new(head, url, exchange, early_body, deadline));
+                }
+                Next::Follow(next) => next,
             };
-            let Some(next) = next else {
-                return Ok(StreamingResponse::new(
-                    head,
-                    request.url,
-                    exchange,
-                    early_body,
-                    deadline,
-                ));
-            };
-            if redirects == settings.max_redirects {
-                return Err(Error::TooManyRedirects {
-                    url: next.url.to_string(),
-                    max: settings.max_redirects,
-                });
-            }
-            redirects += 1;
             log::debug!(target: "runloop::http", "{} redirects to {}", request.url, next.url);
             discard_body(&mut exchange, early_body.len(), deadline, &request.url).await;
             request = next;
@@ -226,6 +211,18 @@ impl Client {
     /// For tests and curious readers.
     pub fn idle_connections(&self, url: &Url) -> usize {
         self.inner.pool.idle_count(url.authority())
+    }
+}
+
+// Written here rather than in builder.rs, so that the settings need not
+// know the client (see builder.rs).
+impl ClientBuilder {
+    /// An async client with these settings.
+    pub fn build(self) -> Client {
+        let pool = Pool::new(self.max_connections_per_host, self.idle_timeout);
+        Client {
+            inner: Rc::new(Inner { settings: self, pool }),
+        }
     }
 }
 
@@ -272,34 +269,5 @@ fn after_retry(error: Error) -> Error {
             ),
         },
         other => other,
-    }
-}
-
-/// The one deadline of a request, with what to say when it passes.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Deadline {
-    at: Instant,
-    after: Duration,
-}
-
-impl Deadline {
-    fn after(after: Duration) -> Deadline {
-        let now = Instant::now();
-        // A timeout too large for the clock (Duration::MAX) means "never".
-        let never = || now.checked_add(Duration::from_secs(100 * 365 * 24 * 3600));
-        let at = now.checked_add(after).or_else(never).unwrap_or(now);
-        Deadline { at, after }
-    }
-
-    /// Run `work`, failing with [`Error::Timeout`] if the deadline passes first.
-    pub(crate) async fn within<T>(&self, url: &Url, work: impl Future<Output = Result<T, Error>>) -> Result<T, Error> {
-        match crate::time::timeout_at(self.at, work).await {
-            Ok(result) => result,
-            Err(_elapsed) => Err(Error::Timeout {
-                url: url.to_string(),
-                phase: TimeoutPhase::Total,
-                after: self.after,
-            }),
-        }
     }
 }

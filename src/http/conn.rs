@@ -48,11 +48,20 @@
 //! nothing: some servers write one to an idle connection before closing
 //! it. The lease comes back with the failure, so the retry opens its fresh
 //! connection in the same slot.
+//!
+//! ## This file and `pool.rs` know each other
+//!
+//! A `Conn` holds a [`Lease`] from `pool.rs` and goes back with
+//! [`pool::checkin`]; the pool, in turn, keeps idle `Conn`s. So each file
+//! imports the other, on purpose: hyper's `Pooled` (a connection plus a
+//! `Weak` reference to its pool) has the same shape. `pool.rs` explains
+//! why, and is the one to read first.
 
 use std::io;
 
+use super::error::Error;
 use super::pool::{self, Lease};
-use super::proto::{Connection, Error, Limits, Method, Request, ResponseHead, ResponseParser, Url};
+use super::proto::{Connection, Limits, Method, Request, ResponseHead, ResponseParser, Url};
 use crate::net::TcpStream;
 use crate::prelude::*;
 
@@ -128,7 +137,10 @@ impl Exchange {
         conn.head_buf.clear();
         let asked = match request.write_head(&mut conn.head_buf, Connection::KeepAlive) {
             Ok(asked) => asked,
-            Err(error) => return Err(Failure { error, retry: None }),
+            Err(invalid) => {
+                let error = invalid.at(&request.url);
+                return Err(Failure { error, retry: None });
+            }
         };
         let mut exchange = Exchange {
             may_retry: conn.served > 0 && is_idempotent(&request.method),

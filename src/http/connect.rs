@@ -24,7 +24,8 @@ use std::io;
 use std::net::{IpAddr, SocketAddr, ToSocketAddrs};
 use std::time::Duration;
 
-use super::proto::{Error, TimeoutPhase, Url};
+use super::error::{Error, TimeoutPhase};
+use super::proto::Url;
 use crate::net::TcpStream;
 
 /// Open a TCP connection to `url`'s host and port within `connect_timeout`.

@@ -11,17 +11,20 @@
 //!   get / Client (async)     blocking::get / Client     server::Server
 //!   client.rs  pool.rs       blocking.rs                server/
 //!   conn.rs    connect.rs    (std::net, socket          (accept loop, a task
-//!   streaming.rs             timeouts)                   per connection)
+//!   streaming.rs deadline.rs  timeouts)                  per connection)
+//!   both clients: error.rs  builder.rs  response.rs  redirect.rs (sans-IO)
 //!        │                          │                          │
 //!        └──────── bytes in, bytes out: no sockets below ──────┘
 //!   proto/   Url, Headers, Request::write_head, ResponseParser,
-//!            RequestParser, response writers, Limits, errors
+//!            RequestParser, response writers, Limits, its own errors
 //! ```
 //!
 //! [`proto`] is *sans-IO*: the whole protocol as state machines over bytes,
 //! which never touch a socket, never block and never look at a clock. The
-//! files above it only move bytes between sockets and those machines and
-//! decide what to do with a connection afterwards. So the framing rules
+//! files above it move bytes between sockets and those machines, decide
+//! what to do with a connection afterwards, and report failures in terms
+//! of URLs, sockets and deadlines: [`Error`] (`error.rs`) wraps proto's
+//! own errors, which know only bytes and text. So the framing rules
 //! exist once, the three drivers cannot disagree about them, and the tests
 //! can feed the parsers hostile input byte by byte without a network.
 //!
@@ -42,13 +45,15 @@
 //! ## Reading order
 //!
 //! `proto/` first (its `mod.rs` has its own reading order), then
-//! `response.rs`, `builder.rs`, `redirect.rs` (the sans-IO decision about
-//! redirects), `connect.rs`, `pool.rs`, `conn.rs`, `streaming.rs`,
-//! `client.rs`; then `blocking.rs`; then `server/` (`message.rs`,
-//! `connection.rs`, `mod.rs`).
+//! `error.rs` (the client's errors), `response.rs`, `builder.rs`,
+//! `redirect.rs` (the sans-IO decision about redirects), `deadline.rs`,
+//! `connect.rs`, `pool.rs`, `conn.rs`, `streaming.rs`, `client.rs`; then
+//! `blocking.rs`; then `server/` (`message.rs`, `stats.rs`,
+//! `connection.rs`, `mod.rs`). Each file uses only files before it, except
+//! `pool.rs` and `conn.rs`, which use each other (`pool.rs` says why).
 //!
 //! There is no TLS in runloop's dependencies, so `https://` URLs are
-//! refused with an error that says so ([`Error::UnsupportedScheme`]).
+//! refused with an error that says so ([`UrlError::UnsupportedScheme`]).
 
 pub mod proto;
 
@@ -56,6 +61,8 @@ mod builder;
 mod client;
 mod conn;
 mod connect;
+mod deadline;
+mod error;
 mod pool;
 mod redirect;
 mod response;
@@ -66,10 +73,11 @@ pub mod server;
 
 pub use builder::ClientBuilder;
 pub use client::{Client, get};
+pub use error::{Error, TimeoutPhase};
 pub use proto::{
-    Connection, Error, Framing, HeaderIter, Headers, InvalidInput, Limit, Limits, Method, ParseError, Request,
-    RequestHead, RequestParser, ResponseHead, ResponseParser, TimeoutPhase, USER_AGENT, Url, Version, reason_phrase,
-    status_for, write_chunk, write_error_response, write_last_chunk, write_response_head,
+    Connection, Framing, HeaderIter, Headers, InvalidInput, Limit, Limits, Method, ParseError, Request, RequestHead,
+    RequestParser, ResponseHead, ResponseParser, USER_AGENT, Url, UrlError, Version, reason_phrase, status_for,
+    write_chunk, write_error_response, write_last_chunk, write_response_head,
 };
 pub use response::Response;
 pub use streaming::StreamingResponse;

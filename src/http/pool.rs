@@ -54,6 +54,26 @@
 //!
 //! Idle connections are reused last-in, first-out: the most recently used
 //! one is the least likely to have been closed by the server meanwhile.
+//!
+//! ## This file and `conn.rs` know each other
+//!
+//! The pool stores and hands out connections, so it names `conn.rs`'s
+//! [`Conn`]; a `Conn` carries the [`Lease`] that ties it to its slot here,
+//! and its exchange gives it back with [`checkin`], so `conn.rs` names this
+//! file. The two-way dependency is on purpose. The alternatives are a pool
+//! generic over a connection type that only `Conn` would ever fill, or a
+//! connection that does not know where it came from, so that every caller
+//! would have to remember to return it: the bookkeeping leases exist to
+//! make impossible.
+//!
+//! hyper's client pool (`client/pool.rs` in hyper 0.14,
+//! `client/legacy/pool.rs` in hyper-util) has the same shape: its
+//! `Pooled<T>` wraps a connection together with a `Weak` reference to the
+//! pool, and puts the connection back when dropped. hyper does make the
+//! pool generic (`T: Poolable`), so that file never names a connection
+//! type; it pools several kinds (HTTP/1 and HTTP/2, any body type), we pool
+//! one, so we name it. Read this file first: all it needs to know of a
+//! `Conn` is that it holds its lease ([`Conn::lease`]).
 
 use std::cell::RefCell;
 use std::collections::{HashMap, VecDeque};
@@ -64,13 +84,11 @@ use std::time::{Duration, Instant};
 
 use super::conn::Conn;
 
-/// Keep-alive connections, per `host:port`, shared by a client's clones.
-#[derive(Clone)]
+/// Keep-alive connections, per `host:port`, for one client and its clones.
+///
+/// It lives in an `Rc`: the client holds the strong reference, and every
+/// [`Lease`] a `Weak` one back, so that a connection can come home.
 pub(crate) struct Pool {
-    shared: Rc<Shared>,
-}
-
-struct Shared {
     hosts: RefCell<HashMap<Rc<str>, Host>>,
     max_per_host: usize,
     idle_timeout: Duration,
@@ -128,7 +146,7 @@ pub(crate) enum Checkout {
 
 /// The right to hold one connection to one host. Dropping it frees the slot.
 pub(crate) struct Lease {
-    pool: Weak<Shared>,
+    pool: Weak<Pool>,
     host: Rc<str>,
 }
 
@@ -144,23 +162,22 @@ enum Slot {
 }
 
 impl Pool {
-    pub(crate) fn new(max_per_host: usize, idle_timeout: Duration) -> Pool {
-        Pool {
-            shared: Rc::new(Shared {
-                hosts: RefCell::new(HashMap::new()),
-                max_per_host: max_per_host.max(1),
-                idle_timeout,
-            }),
-        }
+    pub(crate) fn new(max_per_host: usize, idle_timeout: Duration) -> Rc<Pool> {
+        Rc::new(Pool {
+            hosts: RefCell::new(HashMap::new()),
+            max_per_host: max_per_host.max(1),
+            idle_timeout,
+        })
     }
 
     /// A connection to `host` (an authority, `host[:port]`): an idle one if
-    /// there is one, else a lease to open one, else wait for either.
-    pub(crate) async fn checkout(&self, host: &str) -> Checkout {
+    /// there is one, else a lease to open one, else wait for either. Takes
+    /// the `Rc` because a lease keeps a `Weak` to it.
+    pub(crate) async fn checkout(self: &Rc<Self>, host: &str) -> Checkout {
         drop(self.take_expired(host)); // closed here, outside any borrow
-        let max = self.shared.max_per_host;
+        let max = self.max_per_host;
         let decision = {
-            let mut hosts = self.shared.hosts.borrow_mut();
+            let mut hosts = self.hosts.borrow_mut();
             match hosts.get_mut(host) {
                 Some(entry) => entry.decide(max),
                 None => {
@@ -192,13 +209,13 @@ impl Pool {
     /// How many idle connections the pool holds for `host` (after expiry).
     pub(crate) fn idle_count(&self, host: &str) -> usize {
         drop(self.take_expired(host));
-        self.shared.hosts.borrow().get(host).map_or(0, |entry| entry.idle.len())
+        self.hosts.borrow().get(host).map_or(0, |entry| entry.idle.len())
     }
 
     /// Remove the idle connections to `host` that are too old to trust, and
     /// return them for the caller to drop once the borrow has ended.
     fn take_expired(&self, host: &str) -> Vec<Idle> {
-        let mut hosts = self.shared.hosts.borrow_mut();
+        let mut hosts = self.hosts.borrow_mut();
         let Some(entry) = hosts.get_mut(host) else {
             return Vec::new();
         };
@@ -206,21 +223,21 @@ impl Pool {
         let fresh_from = entry
             .idle
             .iter()
-            .position(|idle| now.duration_since(idle.since) < self.shared.idle_timeout)
+            .position(|idle| now.duration_since(idle.since) < self.idle_timeout)
             .unwrap_or(entry.idle.len());
         if fresh_from > 0 {
             log::debug!(
                 target: "runloop::http::pool",
                 "closing {fresh_from} connection(s) to {host} idle for over {:?}",
-                self.shared.idle_timeout
+                self.idle_timeout
             );
         }
         entry.idle.drain(..fresh_from).collect()
     }
 
-    fn lease(&self, host: &str) -> Lease {
+    fn lease(self: &Rc<Self>, host: &str) -> Lease {
         Lease {
-            pool: Rc::downgrade(&self.shared),
+            pool: Rc::downgrade(self),
             host: Rc::from(host),
         }
     }
@@ -228,11 +245,11 @@ impl Pool {
 
 /// Give a reusable connection back: to the first waiter, or to the idle list.
 pub(crate) fn checkin(conn: Conn) {
-    let Some(shared) = conn.lease().pool.upgrade() else {
+    let Some(pool) = conn.lease().pool.upgrade() else {
         return; // the client is gone; dropping `conn` closes it
     };
     let host = Rc::clone(&conn.lease().host);
-    let waiter = shared
+    let waiter = pool
         .hosts
         .borrow_mut()
         .get_mut(&host)
@@ -240,7 +257,7 @@ pub(crate) fn checkin(conn: Conn) {
     match waiter {
         Some(waiter) => waiter.serve(Checkout::Reuse(conn)),
         None => {
-            let mut hosts = shared.hosts.borrow_mut();
+            let mut hosts = pool.hosts.borrow_mut();
             if let Some(entry) = hosts.get_mut(&host) {
                 entry.idle.push(Idle {
                     conn,
@@ -253,11 +270,11 @@ pub(crate) fn checkin(conn: Conn) {
 
 impl Drop for Lease {
     fn drop(&mut self) {
-        let Some(shared) = self.pool.upgrade() else {
+        let Some(pool) = self.pool.upgrade() else {
             return;
         };
         let next = {
-            let mut hosts = shared.hosts.borrow_mut();
+            let mut hosts = pool.hosts.borrow_mut();
             let Some(entry) = hosts.get_mut(&self.host) else {
                 return;
             };
@@ -319,7 +336,7 @@ impl Drop for Wait<'_> {
             Slot::Served(Checkout::Reuse(conn)) => checkin(conn),
             Slot::Served(Checkout::Open(lease)) => drop(lease), // hands the slot on
             Slot::Waiting(_) => {
-                let mut hosts = self.pool.shared.hosts.borrow_mut();
+                let mut hosts = self.pool.hosts.borrow_mut();
                 if let Some(entry) = hosts.get_mut(self.host) {
                     entry.waiters.retain(|waiter| !Rc::ptr_eq(waiter, &self.waiter));
                 }
@@ -370,7 +387,7 @@ mod tests {
         assert!(poll_once(c.as_mut()).is_ready());
         drop((b, c));
         assert!(
-            pool.shared.hosts.borrow().get("h").is_none(),
+            pool.hosts.borrow().get("h").is_none(),
             "a host with no connections is forgotten"
         );
     }

@@ -19,9 +19,10 @@
 //! * **The total timeout keeps running** while the body is streamed; each
 //!   `chunk` waits at most until the request's deadline.
 
-use super::client::Deadline;
 use super::conn::Exchange;
-use super::proto::{Error, Framing, Headers, ResponseHead, Url, Version};
+use super::deadline::Deadline;
+use super::error::Error;
+use super::proto::{Framing, Headers, ResponseHead, Url, Version};
 use super::response::Response;
 
 /// The most [`StreamingResponse::into_response`] allocates ahead of the

@@ -24,7 +24,7 @@
 //! each parser; the pieces they share live here. The decoders never buffer
 //! body bytes: they append them to the caller's `Vec` as they arrive.
 
-use super::chunked::ChunkedDecoder;
+use super::chunked::{ChunkedDecoder, take_up_to};
 use super::error::{Limit, ParseError, quoted};
 use super::headers::{Headers, list_elements, trim_whitespace};
 use super::limits::Limits;
@@ -222,12 +222,4 @@ impl BodyDecoder {
             _ => 0,
         }
     }
-}
-
-/// Append up to `wanted` bytes of `input` to `body`; return how many.
-pub(crate) fn take_up_to(input: &[u8], wanted: u64, body: &mut Vec<u8>) -> usize {
-    let count = usize::try_from(wanted).map_or(input.len(), |wanted| wanted.min(input.len()));
-    let (data, _rest) = input.split_at(count); // count <= input.len() by construction
-    body.extend_from_slice(data);
-    count
 }

@@ -25,7 +25,6 @@
 //! does not fit in 64 bits is refused rather than wrapped, and the CRLF
 //! after each chunk's data must really be there.
 
-use super::body::take_up_to;
 use super::error::{Limit, ParseError, quoted};
 use super::head::{HeadBuffer, Section, parse_fields};
 use super::headers::{Headers, is_field_value_byte};
@@ -232,4 +231,16 @@ fn after_size(size: u64, byte: u8) -> Result<State, ParseError> {
 
 fn hex_digit(byte: u8) -> Option<u64> {
     char::from(byte).to_digit(16).map(u64::from)
+}
+
+/// Append up to `wanted` bytes of `input` to `body`; return how many.
+///
+/// Chunk data is copied with it, and so are the bodies `body.rs` frames by
+/// length or until close. It lives here, in the file `body.rs` already
+/// uses, so that the two depend on each other in one direction only.
+pub(super) fn take_up_to(input: &[u8], wanted: u64, body: &mut Vec<u8>) -> usize {
+    let count = usize::try_from(wanted).map_or(input.len(), |wanted| wanted.min(input.len()));
+    let (data, _rest) = input.split_at(count); // count <= input.len() by construction
+    body.extend_from_slice(data);
+    count
 }

@@ -27,6 +27,13 @@
 //! [`ResponseParser::is_complete`]", and calls [`ResponseParser::finish`]
 //! when the peer closes.
 //!
+//! The same holds for failure. The errors here ([`ParseError`],
+//! [`InvalidInput`], [`UrlError`]) are about bytes and text only: none of
+//! them can say "connection refused" or "timed out", and none names the URL
+//! being fetched, which a parser never sees. The client adds those, one
+//! layer up, by wrapping these errors; nothing in this module depends on
+//! anything outside it but `std`.
+//!
 //! ## The framing rules (RFC 9112)
 //!
 //! Where one message ends and the next begins is the heart of HTTP/1.1,
@@ -83,7 +90,7 @@ mod server_proto;
 mod url;
 
 pub use body::Framing;
-pub use error::{Error, InvalidInput, Limit, ParseError, TimeoutPhase};
+pub use error::{InvalidInput, Limit, ParseError, UrlError};
 pub use headers::{HeaderIter, Headers};
 pub use limits::Limits;
 pub use message::{Connection, Method, Version, reason_phrase};

@@ -34,7 +34,7 @@
 //! `Transfer-Encoding` are refused: a stray one would make the server wait
 //! for a body that never comes, or read our next request as this one's body.
 
-use super::error::Error;
+use super::error::InvalidInput;
 use super::headers::{Headers, is_token};
 use super::message::{Connection, Method};
 use super::url::Url;
@@ -47,13 +47,13 @@ pub const USER_AGENT: &str = concat!("runloop/", env!("CARGO_PKG_VERSION"));
 /// ```
 /// use runloop::http::{Connection, Request, Url};
 /// let mut request = Request::get(Url::parse("http://example.com/a?b")?);
-/// request.headers.append("Accept", "text/plain").map_err(|e| e.at(&request.url))?;
+/// request.headers.append("Accept", "text/plain")?;
 /// let mut out = Vec::new();
 /// request.write_head(&mut out, Connection::KeepAlive)?;
 /// let text = String::from_utf8(out).unwrap();
 /// assert!(text.starts_with("GET /a?b HTTP/1.1\r\nHost: example.com\r\n"));
 /// assert!(text.contains("\r\nAccept: text/plain\r\n"));
-/// # Ok::<(), runloop::http::Error>(())
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Request {
@@ -95,10 +95,10 @@ impl Request {
     /// `Close`, the connection must not carry another request whatever the
     /// response says (RFC 9112 §9.6).
     ///
-    /// Fails with [`Error::InvalidRequest`], writing nothing, for `CONNECT`,
+    /// Fails with [`InvalidInput`], writing nothing, for `CONNECT`,
     /// a method that is not a token, a user `Content-Length` or
     /// `Transfer-Encoding`, or more than one `Host`.
-    pub fn write_head(&self, out: &mut Vec<u8>, connection: Connection) -> Result<Connection, Error> {
+    pub fn write_head(&self, out: &mut Vec<u8>, connection: Connection) -> Result<Connection, InvalidInput> {
         self.validate()?;
         let connection = if !self.headers.contains("connection") {
             connection
@@ -148,11 +148,8 @@ impl Request {
     /// Check, without writing anything, what [`write_head`](Self::write_head)
     /// would refuse. A client calls it before it connects, so a request
     /// that can never be sent costs no connection.
-    pub fn validate(&self) -> Result<(), Error> {
-        self.check().map_err(|what| Error::InvalidRequest {
-            url: self.url.to_string(),
-            what,
-        })
+    pub fn validate(&self) -> Result<(), InvalidInput> {
+        self.check().map_err(InvalidInput::new)
     }
 
     /// Everything that could make the head unsafe or wrong, checked before

@@ -35,7 +35,7 @@ use std::fmt;
 use std::net::Ipv6Addr;
 use std::str::FromStr;
 
-use super::error::Error;
+use super::error::UrlError;
 
 /// A parsed, checked `http://` URL.
 ///
@@ -47,7 +47,7 @@ use super::error::Error;
 /// assert_eq!(url.authority(), "[::1]:8080");
 /// assert_eq!(url.path_and_query(), "/search?q=rust");
 /// assert_eq!(url.to_string(), "http://[::1]:8080/search?q=rust");
-/// # Ok::<(), runloop::http::Error>(())
+/// # Ok::<(), runloop::http::UrlError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Url {
@@ -66,10 +66,10 @@ const DEFAULT_PORT: u16 = 80;
 impl Url {
     /// Parse an absolute `http://` URL.
     ///
-    /// Errors are [`Error::InvalidUrl`] (naming the URL and what is wrong
-    /// with it) or [`Error::UnsupportedScheme`] for `https://` and others.
-    pub fn parse(input: &str) -> Result<Url, Error> {
-        let invalid = |reason: String| Error::InvalidUrl {
+    /// Errors are [`UrlError::Invalid`] (naming the URL and what is wrong
+    /// with it) or [`UrlError::UnsupportedScheme`] for `https://` and others.
+    pub fn parse(input: &str) -> Result<Url, UrlError> {
+        let invalid = |reason: String| UrlError::Invalid {
             url: input.to_string(),
             reason,
         };
@@ -81,7 +81,7 @@ impl Url {
             return Err(invalid("it does not start with http://".into()));
         };
         if !scheme.eq_ignore_ascii_case("http") {
-            return Err(Error::UnsupportedScheme {
+            return Err(UrlError::UnsupportedScheme {
                 url: input.to_string(),
                 scheme: scheme.to_ascii_lowercase(),
             });
@@ -107,10 +107,10 @@ impl Url {
     /// assert_eq!(base.join("../d?x")?.to_string(), "http://example.com/a/d?x");
     /// assert_eq!(base.join("/top")?.to_string(), "http://example.com/top");
     /// assert_eq!(base.join("//other:81/")?.to_string(), "http://other:81/");
-    /// # Ok::<(), runloop::http::Error>(())
+    /// # Ok::<(), runloop::http::UrlError>(())
     /// ```
-    pub fn join(&self, reference: &str) -> Result<Url, Error> {
-        check_characters(reference).map_err(|reason| Error::InvalidUrl {
+    pub fn join(&self, reference: &str) -> Result<Url, UrlError> {
+        check_characters(reference).map_err(|reason| UrlError::Invalid {
             url: reference.to_string(),
             reason,
         })?;
@@ -208,9 +208,9 @@ impl fmt::Display for Url {
 }
 
 impl FromStr for Url {
-    type Err = Error;
+    type Err = UrlError;
 
-    fn from_str(input: &str) -> Result<Url, Error> {
+    fn from_str(input: &str) -> Result<Url, UrlError> {
         Url::parse(input)
     }
 }

@@ -18,10 +18,11 @@
 //!
 //! * **The parser decides what a request is.** Bytes go into
 //!   [`RequestParser`]; a request is handled only once it is complete and
-//!   valid. A request the parser refuses gets the status
-//!   [`status_for`] names (400, 413, 431, 501) from
-//!   [`write_error_response`], which always says `Connection: close`:
-//!   after a framing error nobody knows where the next request starts.
+//!   valid. A request the parser refuses gets the status that
+//!   [`status_for`](crate::http::proto::status_for) names (400, 413, 431,
+//!   501) from [`write_error_response`], which always says `Connection:
+//!   close`: after a framing error nobody knows where the next request
+//!   starts.
 //! * **Pipelined requests are answered in order.** Bytes after a complete
 //!   request stay in the read buffer and begin the next one.
 //! * **Keep-alive only when both sides allow it**: the request asked for it
@@ -43,10 +44,10 @@ use std::rc::Rc;
 use std::time::Duration;
 
 use super::message::{Body, Request, Response};
-use super::{Settings, Shared};
+use super::stats::ServerStats;
 use crate::http::proto::{
-    Connection, Framing, Headers, Method, ParseError, RequestParser, Version, reason_phrase, write_chunk,
-    write_error_response, write_last_chunk, write_response_head,
+    Connection, Framing, Headers, InvalidInput, Limits, Method, ParseError, RequestParser, Version, reason_phrase,
+    write_chunk, write_error_response, write_last_chunk, write_response_head,
 };
 use crate::net::TcpStream;
 use crate::prelude::*;
@@ -63,13 +64,28 @@ const COALESCE_MAX: usize = 64 * 1024;
 const LINGER_TIME: Duration = Duration::from_secs(1);
 const LINGER_BYTES: usize = 256 * 1024;
 
-/// Serve one connection until it closes.
-pub(super) async fn serve<H, F>(stream: TcpStream, peer: SocketAddr, server: Rc<Shared<H>>)
-where
+/// What every connection of one server obeys: the request limits and the
+/// three deadlines above. `Server`'s setters fill it in.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Settings {
+    pub(super) limits: Limits,
+    pub(super) keep_alive_timeout: Duration,
+    pub(super) request_timeout: Duration,
+    pub(super) send_timeout: Duration,
+}
+
+/// Serve one connection until it closes, calling `handler` (shared with
+/// every other connection of the server) once per request.
+pub(super) async fn serve<H, F>(
+    stream: TcpStream,
+    peer: SocketAddr,
+    handler: Rc<H>,
+    settings: Settings,
+    stats: ServerStats,
+) where
     H: Fn(Request) -> F,
     F: Future<Output = Response>,
 {
-    let settings = server.settings;
     let mut wire = Wire {
         stream,
         buf: vec![0; READ_BUF_SIZE].into_boxed_slice(),
@@ -92,11 +108,11 @@ where
                 return wire.send_then_linger(&settings).await;
             }
         };
-        server.stats.count_request();
+        stats.count_request();
         let keep_alive = request.keep_alive();
         let is_head = *request.method() == Method::Head;
         let version = request.version();
-        let response = (server.handler)(request).await;
+        let response = handler(request).await;
         match wire
             .write_response(response, keep_alive, is_head, version, &settings)
             .await
@@ -204,7 +220,7 @@ impl Wire {
                 framing,
                 connection,
             ),
-            _ => Err(crate::http::InvalidInput::new(format!(
+            _ => Err(InvalidInput::new(format!(
                 "{status} is not a final status code (200..=599)"
             ))),
         };

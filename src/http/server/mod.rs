@@ -25,6 +25,14 @@
 //! the way the examples need it: a client that blocks its own loop on
 //! purpose must not stall the server it is talking to.
 //!
+//! The files, in reading order: `message.rs` (what a handler receives and
+//! returns), `stats.rs` (the counters), `connection.rs` (one connection's
+//! loop, and the `Settings` it obeys), then this one: [`Server`] and its
+//! setters, the accept loop, [`ServerThread`]. The accept loop hands each
+//! connection's task the three things it needs, the handler (one, behind an
+//! `Rc`), a copy of the settings and a clone of the counters, so nothing
+//! below this file needs to know what a `Server` is.
+//!
 //! ```
 //! use runloop::http::server::{Response, Server};
 //! let site = Server::new(|request| async move {
@@ -41,18 +49,19 @@
 
 mod connection;
 mod message;
+mod stats;
 
 pub use message::{Request, Response};
+pub use stats::ServerStats;
 
 use std::future::Future;
 use std::io;
 use std::net::{SocketAddr, ToSocketAddrs};
 use std::rc::Rc;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
+use self::connection::Settings;
 use crate::future::{Either, select};
 use crate::http::proto::Limits;
 use crate::net::TcpListener;
@@ -75,21 +84,6 @@ pub struct Server<H> {
     handler: H,
     settings: Settings,
     stats: ServerStats,
-}
-
-/// What every connection task needs, shared through an `Rc`.
-struct Shared<H> {
-    handler: H,
-    settings: Settings,
-    stats: ServerStats,
-}
-
-#[derive(Debug, Clone, Copy)]
-struct Settings {
-    limits: Limits,
-    keep_alive_timeout: Duration,
-    request_timeout: Duration,
-    send_timeout: Duration,
 }
 
 /// How long to wait before accepting again when the system is out of
@@ -158,19 +152,22 @@ where
     /// until this future is dropped. Returns only if `listener` itself
     /// fails (for example, it belongs to another runtime).
     pub async fn serve(self, mut listener: TcpListener) -> io::Result<()> {
-        let shared = Rc::new(Shared {
-            handler: self.handler,
-            settings: self.settings,
-            stats: self.stats,
-        });
+        let Server {
+            handler,
+            settings,
+            stats,
+        } = self;
+        // One handler, called by every connection's task.
+        let handler = Rc::new(handler);
         loop {
             match listener.accept().await {
                 Ok((stream, peer)) => {
-                    shared.stats.count_connection();
+                    stats.count_connection();
                     // Responses that stream go out in several writes; do not
                     // let Nagle's algorithm hold them back. Once per connection.
                     let _ = stream.set_nodelay(true);
-                    crate::spawn(connection::serve(stream, peer, Rc::clone(&shared)));
+                    let handler = Rc::clone(&handler);
+                    crate::spawn(connection::serve(stream, peer, handler, settings, stats.clone()));
                 }
                 // The client gave up while waiting in the accept queue.
                 Err(error)
@@ -260,37 +257,5 @@ impl Drop for ServerThread {
         if let Some(thread) = self.thread.take() {
             let _ = thread.join();
         }
-    }
-}
-
-/// What a server has done so far. Clones share the counters.
-#[derive(Debug, Clone, Default)]
-pub struct ServerStats {
-    counters: Arc<Counters>,
-}
-
-#[derive(Debug, Default)]
-struct Counters {
-    connections: AtomicU64,
-    requests: AtomicU64,
-}
-
-impl ServerStats {
-    /// Connections accepted.
-    pub fn connections_accepted(&self) -> u64 {
-        self.counters.connections.load(Ordering::Relaxed)
-    }
-
-    /// Complete, valid requests received (and handed to the handler).
-    pub fn requests(&self) -> u64 {
-        self.counters.requests.load(Ordering::Relaxed)
-    }
-
-    fn count_connection(&self) {
-        self.counters.connections.fetch_add(1, Ordering::Relaxed);
-    }
-
-    fn count_request(&self) {
-        self.counters.requests.fetch_add(1, Ordering::Relaxed);
     }
 }
