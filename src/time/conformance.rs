@@ -4,9 +4,10 @@
 //! order, and never fire a removed one (the contract is in
 //! `src/reactor/timer_queue.rs`). [`check`] tests a queue against that
 //! contract three times: its wakers (`alone.rs`), alone as a data structure
-//! with a scripted clock (`alone.rs`), and inside a runtime with thousands
-//! of real sleeps (`in_a_runtime.rs`). It panics naming each broken
-//! promise.
+//! with a scripted clock (`scripted.rs`: timers inserted as time goes by,
+//! some already due, some ten minutes away; stale keys reused), and inside
+//! a runtime with thousands of real sleeps (`in_a_runtime.rs`). It panics
+//! naming each broken promise.
 //!
 //! ```
 //! runloop::time::conformance::check(runloop::time::TimerHeap::new);
@@ -41,6 +42,7 @@
 mod alone;
 mod audit;
 mod in_a_runtime;
+mod scripted;
 
 pub use crate::scheduler::conformance::STALL;
 
@@ -122,7 +124,7 @@ impl Suite {
         let (first, second, third) = (make.clone(), make.clone(), make);
         let jobs: Vec<(&'static str, Job)> = vec![
             (CHECKS[0], Box::new(move |_| alone::hands_back_wakers(first()))),
-            (CHECKS[1], Box::new(move |watch| alone::scripted(second(), watch))),
+            (CHECKS[1], Box::new(move |watch| scripted::scripted(second(), watch))),
             (
                 CHECKS[2],
                 Box::new(move |watch| in_a_runtime::sleeps_end_on_time(third(), watch)),
