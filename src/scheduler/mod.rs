@@ -47,7 +47,10 @@
 //!
 //! Files, in reading order: this one (the trait), `fifo.rs` (asyncio's
 //! policy), `lifo_slot.rs` (tokio's "next task" slot), `priority.rs`
-//! (priorities with aging), `conformance.rs` (the checks).
+//! (priorities with aging), `conformance.rs` (the checks; in
+//! `conformance/`, the audit that watches a policy's every answer, the
+//! watchdog that runs each check on its own thread, and the checks
+//! themselves).
 
 pub mod conformance;
 mod fifo;
