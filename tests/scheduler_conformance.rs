@@ -1,8 +1,8 @@
 //! Every policy in the crate passes the conformance suite; adding a policy
-//! to this file is one line.
-use runloop::scheduler::conformance::{check, check_with_deadline};
-use runloop::scheduler::{Fifo, LifoSlot, Priority, Ready, Schedule, TaskId};
-use std::collections::VecDeque;
+//! to this file is one line. The suite's own tests, policies broken on
+//! purpose that it must catch, are in `scheduler_conformance_catches.rs`.
+use runloop::scheduler::conformance::{CHECKS, Suite, check};
+use runloop::scheduler::{Fifo, LifoSlot, Priority};
 
 #[test]
 fn fifo_conforms() {
@@ -24,30 +24,15 @@ fn priority_with_eager_aging_conforms() {
     check(|| Priority::with_aging(1));
 }
 
-/// Forgets every tenth task it is given.
-#[derive(Default)]
-struct Forgetful {
-    queue: VecDeque<TaskId>,
-    pushes: usize,
-}
-
-impl Schedule for Forgetful {
-    fn push(&mut self, ready: Ready) {
-        self.pushes += 1;
-        if !self.pushes.is_multiple_of(10) {
-            self.queue.push_back(ready.id);
-        }
-    }
-    fn pop(&mut self) -> Option<TaskId> {
-        self.queue.pop_front()
-    }
-    fn len(&self) -> usize {
-        self.queue.len()
-    }
+#[test]
+fn one_check_runs_alone() {
+    Suite::new().only("many wakes").run(Fifo::new);
 }
 
 #[test]
-#[should_panic(expected = "every push is popped exactly once")]
-fn a_policy_that_loses_tasks_fails_the_suite() {
-    check_with_deadline(Forgetful::default, std::time::Duration::from_secs(2));
+fn a_name_that_matches_no_check_lists_the_checks() {
+    let report = std::panic::catch_unwind(|| Suite::new().only("no such check").run(Fifo::new))
+        .expect_err("an unknown check name must fail");
+    let report = report.downcast_ref::<String>().expect("a formatted report");
+    assert!(CHECKS.iter().all(|name| report.contains(name)), "{report}");
 }

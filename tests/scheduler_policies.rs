@@ -157,3 +157,31 @@ fn aging_lets_a_low_priority_task_progress_under_a_stream_of_high_priority_work(
     );
     assert_eq!(strict, 600, "strict priority runs every high poll first");
 }
+
+/// The aging rule, counted exactly: the longest-waiting task is passed over
+/// `aging` times, and the next pop is its (the test is `>=`, so "at most
+/// `aging` times", not "more than `aging`").
+#[test]
+fn aging_passes_the_longest_waiting_task_over_exactly_aging_times() {
+    use runloop::scheduler::{Cause, Ready, Schedule, SpawnInfo, TaskId};
+    for aging in [1, 2, 5, 32] {
+        let mut policy = Priority::with_aging(aging);
+        let low = TaskId::from_parts(0, 1);
+        policy.spawned(low, &SpawnInfo::with_priority(0));
+        policy.push(Ready::new(low, Cause::Spawned));
+        // A stream of high-priority tasks, one new one queued per pop, so
+        // there is always one to prefer to `low`.
+        let mut passed_over = 0;
+        for n in 1u32.. {
+            let high = TaskId::from_parts(n, n + 1);
+            policy.spawned(high, &SpawnInfo::with_priority(9));
+            policy.push(Ready::new(high, Cause::Spawned));
+            if policy.pop() == Some(low) {
+                break;
+            }
+            passed_over += 1;
+            assert!(passed_over <= aging, "aging {aging}: passed over {passed_over} times");
+        }
+        assert_eq!(passed_over, aging, "aging {aging}");
+    }
+}

@@ -160,3 +160,61 @@ fn the_main_future_is_scheduled_under_an_id_of_its_own() {
     let second_block_on = mains.last().unwrap().generation();
     assert_ne!(first_block_on, second_block_on, "each block_on gets a fresh main id");
 }
+
+/// Records what the loop announces, and what it pushes.
+#[derive(Default)]
+struct Announced {
+    inner: runloop::scheduler::Fifo,
+    log: Rc<RefCell<Vec<(&'static str, TaskId)>>>,
+}
+
+impl Schedule for Announced {
+    fn push(&mut self, ready: Ready) {
+        self.log.borrow_mut().push(("push", ready.id));
+        self.inner.push(ready);
+    }
+    fn pop(&mut self) -> Option<TaskId> {
+        self.inner.pop()
+    }
+    fn len(&self) -> usize {
+        self.inner.len()
+    }
+    fn spawned(&mut self, id: TaskId, _: &runloop::scheduler::SpawnInfo) {
+        self.log.borrow_mut().push(("spawned", id));
+    }
+    fn finished(&mut self, id: TaskId) {
+        self.log.borrow_mut().push(("finished", id));
+    }
+}
+
+/// The promise in `Schedule`'s docs: the `block_on` future is pushed like
+/// a task but never announced through `spawned` or `finished`, and its
+/// index is `u32::MAX`; a spawned task is announced before its first push
+/// and finished after its last poll.
+#[test]
+fn the_main_future_is_pushed_but_never_announced() {
+    let log: Rc<RefCell<Vec<(&'static str, TaskId)>>> = Rc::default();
+    let runtime = runloop::Runtime::builder()
+        .scheduler(Announced {
+            log: log.clone(),
+            ..Announced::default()
+        })
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        runloop::spawn(async {}).await.unwrap();
+    });
+    let log = log.borrow();
+    let main = log.iter().find(|(_, id)| id.is_main()).expect("main was pushed").1;
+    assert_eq!(main.index(), u32::MAX as usize);
+    assert!(
+        log.iter().all(|&(event, id)| id != main || event == "push"),
+        "main was announced: {log:?}"
+    );
+    let task: Vec<&str> = log
+        .iter()
+        .filter(|(_, id)| !id.is_main())
+        .map(|(event, _)| *event)
+        .collect();
+    assert_eq!(task, ["spawned", "push", "finished"]);
+}

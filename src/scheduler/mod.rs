@@ -19,14 +19,27 @@
 //!   checks and skips it, so a policy never needs to;
 //! - [`Schedule::spawned`] comes before a task's first push, with what it
 //!   was spawned with (priority, deadline, name), and
-//!   [`Schedule::finished`] after its last poll;
+//!   [`Schedule::finished`] after its last poll (also when it was
+//!   cancelled; tasks still alive when the runtime is dropped are dropped
+//!   with the policy, unannounced);
+//! - **except the `block_on` future**: it is pushed and popped like any
+//!   task but never announced — no `spawned`, no `finished` — so a policy
+//!   knows no priority, deadline or name for it and must give it a default.
+//!   Its [`TaskId::index`] is `u32::MAX`: look it up with `get`, never
+//!   grow a `Vec` to reach it (that would be four billion entries);
 //!
 //! and what it expects in return:
-//! - every pushed task is eventually popped (no starvation, no loss);
+//! - every pushed task is eventually popped (no starvation, no loss),
+//!   whatever it was spawned with;
+//! - `pop` returns `None` only when nothing is waiting, and `len` counts
+//!   exactly the tasks pushed and not yet popped (the loop sleeps when the
+//!   policy looks empty);
 //! - `pop` does not return an id that was not pushed, nor one twice per
 //!   push.
 //!
-//! [`conformance::check`] tests exactly these promises on any policy.
+//! [`conformance::check`] tests exactly these promises on any policy, with
+//! tasks that have priorities, deadlines and names, and with `block_on`
+//! futures that were never announced.
 //!
 //! The loop also bounds how many tasks it polls per turn before it checks
 //! I/O and timers again, so even a policy that always favours the same busy
@@ -34,7 +47,10 @@
 //!
 //! Files, in reading order: this one (the trait), `fifo.rs` (asyncio's
 //! policy), `lifo_slot.rs` (tokio's "next task" slot), `priority.rs`
-//! (priorities with aging), `conformance.rs` (the checks).
+//! (priorities with aging), `conformance.rs` (the checks; in
+//! `conformance/`, the audit that watches a policy's every answer, the
+//! watchdog that runs each check on its own thread, and the checks
+//! themselves).
 
 pub mod conformance;
 mod fifo;
@@ -91,12 +107,16 @@ pub trait Schedule {
     /// Policies that rank tasks (by priority, by deadline) remember what
     /// they need here, for example in a `Vec` indexed by
     /// [`TaskId::index`]. The default ignores it.
+    ///
+    /// Never called for the `block_on` future (see the module docs): its
+    /// pushes arrive unannounced, under an id whose index is `u32::MAX`.
     fn spawned(&mut self, id: TaskId, info: &SpawnInfo) {
         let _ = (id, info);
     }
 
     /// A task finished (returned, panicked or was cancelled) and will not be
-    /// pushed again. The default ignores it.
+    /// pushed again; its index may be reused by the next spawn. Not called
+    /// for the `block_on` future. The default ignores it.
     fn finished(&mut self, id: TaskId) {
         let _ = id;
     }
@@ -152,12 +172,53 @@ pub struct SpawnInfo<'a> {
     pub name: Option<&'a str>,
 }
 
+/// `SpawnInfo` is `#[non_exhaustive]`, so code outside runloop (a policy's
+/// tests, the conformance suite's users) builds one with these, the way
+/// [`TaskBuilder`](crate::TaskBuilder) sets the same options on a task:
+///
+/// ```
+/// use runloop::scheduler::SpawnInfo;
+/// use std::time::{Duration, Instant};
+///
+/// let due = Instant::now() + Duration::from_millis(5);
+/// let info = SpawnInfo::with_deadline(due).name("render").priority(3);
+/// assert_eq!((info.deadline, info.name, info.priority), (Some(due), Some("render"), 3));
+/// assert_eq!(SpawnInfo::default(), SpawnInfo::with_priority(0));
+/// ```
 impl<'a> SpawnInfo<'a> {
-    /// Spawn options with the given priority (for tests of a policy).
+    /// Spawn options with the given priority and nothing else.
     pub fn with_priority(priority: u8) -> SpawnInfo<'a> {
+        SpawnInfo::default().priority(priority)
+    }
+
+    /// Spawn options with the given deadline and nothing else.
+    pub fn with_deadline(deadline: Instant) -> SpawnInfo<'a> {
+        SpawnInfo::default().deadline(deadline)
+    }
+
+    /// Spawn options with the given name and nothing else.
+    pub fn with_name(name: &'a str) -> SpawnInfo<'a> {
+        SpawnInfo::default().name(name)
+    }
+
+    /// These options, with `priority` instead.
+    pub fn priority(self, priority: u8) -> SpawnInfo<'a> {
+        SpawnInfo { priority, ..self }
+    }
+
+    /// These options, with `deadline` instead.
+    pub fn deadline(self, deadline: Instant) -> SpawnInfo<'a> {
         SpawnInfo {
-            priority,
-            ..SpawnInfo::default()
+            deadline: Some(deadline),
+            ..self
+        }
+    }
+
+    /// These options, with `name` instead.
+    pub fn name(self, name: &'a str) -> SpawnInfo<'a> {
+        SpawnInfo {
+            name: Some(name),
+            ..self
         }
     }
 }

@@ -10,9 +10,11 @@
 //! a low-priority task waiting for ever. The rule here is **aging by
 //! turns**: every waiting task remembers the pop count when it was queued,
 //! and if the oldest waiting task (the oldest front of any queue) has
-//! waited through more than `aging` pops, it runs next whatever its
-//! priority. So a task is passed over at most `aging` times: low priority
-//! still progresses, just more slowly.
+//! waited through `aging` pops or more, it runs next whatever its
+//! priority (the test in `pop` is `>=`). So the task that has waited
+//! longest is passed over at most `aging` times, and every waiting task
+//! becomes the longest-waiting one in turn: low priority still progresses,
+//! just more slowly.
 //!
 //! The policy learns priorities from [`Schedule::spawned`] and keeps them in
 //! a `Vec` indexed by [`TaskId::index`], forgetting them in
@@ -39,8 +41,8 @@ impl Priority {
         Priority::with_aging(32)
     }
 
-    /// Priorities where a task waits through at most `aging` pops (at least
-    /// 1) before it runs regardless of priority.
+    /// Priorities where the longest-waiting task is passed over at most
+    /// `aging` times (at least 1) before it runs regardless of priority.
     pub fn with_aging(aging: u64) -> Priority {
         Priority {
             priorities: Vec::new(),
