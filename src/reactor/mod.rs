@@ -30,8 +30,8 @@
 //! changing anything: which timers are pending ([`Reactor::pending_timers`])
 //! and which sockets are registered, with who waits on them
 //! ([`Reactor::sockets`]). Waiters are given as the address a waker points
-//! at; the runtime knows which task lives there. Its log lines print socket
-//! keys decoded (`slot 3 gen 7`).
+//! at; the runtime knows which task lives there. Its log lines start with
+//! the runtime's label and print socket keys decoded (`slot 3 gen 7`).
 
 mod io;
 mod timer_heap;
@@ -84,10 +84,17 @@ pub(crate) struct Reactor {
     /// next batch as if the poller had reported them.
     #[cfg(feature = "fault-injection")]
     injected: RefCell<Vec<(Token, Readiness)>>,
+    /// The runtime's label, for log lines.
+    label: std::rc::Rc<str>,
 }
 
 impl Reactor {
-    pub(crate) fn new(poll: Poll, event_capacity: usize, timers: Box<dyn TimerQueue>) -> Reactor {
+    pub(crate) fn new(
+        poll: Poll,
+        event_capacity: usize,
+        timers: Box<dyn TimerQueue>,
+        label: std::rc::Rc<str>,
+    ) -> Reactor {
         Reactor {
             poll: RefCell::new(poll),
             events: RefCell::new(Events::with_capacity(event_capacity)),
@@ -97,6 +104,7 @@ impl Reactor {
             to_wake: RefCell::default(),
             #[cfg(feature = "fault-injection")]
             injected: RefCell::default(),
+            label,
         }
     }
 
@@ -113,7 +121,8 @@ impl Reactor {
         let timers_fired = self.timers.borrow_mut().fire_expired(at, &mut to_wake);
         log::trace!(
             target: LOG,
-            "waited {timeout:?}: {io_events} I/O events, {timers_fired} timers fired{}",
+            "{}: waited {timeout:?}: {io_events} I/O events, {timers_fired} timers fired{}",
+            self.label,
             if doorbell { ", doorbell rang" } else { "" }
         );
         for waker in to_wake.drain(..) {
@@ -178,7 +187,7 @@ impl Reactor {
             let _no_waiters_yet = self.io.borrow_mut().remove(key);
             return Err(error);
         }
-        log::trace!(target: LOG, "registered socket {key}");
+        log::trace!(target: LOG, "{}: registered socket {key}", self.label);
         Ok(key)
     }
 
@@ -188,7 +197,7 @@ impl Reactor {
         // The fd is about to be closed, which removes it from epoll anyway;
         // an error here changes nothing.
         let _ = self.poll.borrow().registry().deregister(source);
-        log::trace!(target: LOG, "deregistered socket {key}");
+        log::trace!(target: LOG, "{}: deregistered socket {key}", self.label);
     }
 
     pub(crate) fn poll_ready(&self, key: IoKey, direction: Direction, cx: &mut Context<'_>) -> std::task::Poll<()> {

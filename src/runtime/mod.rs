@@ -36,7 +36,7 @@ mod remote_join;
 mod tasks;
 
 use crate::blocking;
-use crate::observe::{Stats, Timeline};
+use crate::observe::{Stats, TaskDump, Timeline};
 use crate::scheduler::SpawnInfo;
 use crate::task::JoinHandle;
 use event_loop::EventLoop;
@@ -129,6 +129,35 @@ impl Runtime {
     /// dropped, [`Handle::spawn`] fails with [`SpawnError`].
     pub fn handle(&self) -> Handle {
         Handle::new(&self.event_loop.inbox)
+    }
+
+    /// The runtime's label (`rt1`, `rt2`… unless
+    /// [`Builder::label`] chose one): the name it goes by in log lines,
+    /// inspect output, warnings, timelines and traces.
+    pub fn label(&self) -> &str {
+        self.event_loop.observer.label()
+    }
+
+    /// Every live task with its name, state (running, queued, waiting),
+    /// polls so far and age: asyncio's `all_tasks()`. Polls and age are
+    /// known only while the runtime watches itself (see [`TaskDump`]).
+    /// From inside a task, use [`tasks()`].
+    ///
+    /// ```
+    /// let rt = runloop::Runtime::builder().inspect_to(std::io::sink()).build().unwrap();
+    /// let _waiting = runloop::TaskBuilder::new()
+    ///     .name("sleeper")
+    ///     .spawn_on(&rt, std::future::pending::<()>());
+    /// rt.block_on(runloop::yield_now());
+    /// let dump = rt.tasks();
+    /// assert_eq!(dump.tasks()[0].name.as_deref(), Some("sleeper"));
+    /// assert_eq!(dump.tasks()[0].state, runloop::observe::TaskState::Waiting);
+    /// assert_eq!(dump.tasks()[0].polls, Some(1));
+    /// println!("{dump}");
+    /// ```
+    #[doc(alias = "all_tasks")]
+    pub fn tasks(&self) -> TaskDump {
+        self.event_loop.tasks()
     }
 
     /// How many tasks are alive (spawned and not yet finished).
@@ -273,6 +302,18 @@ where
              the future given to runloop::run() or Runtime::block_on(), or use Runtime::spawn_blocking()."
         )
     })
+}
+
+/// The live tasks of the runtime running on this thread, with their states:
+/// asyncio's `asyncio.all_tasks()`. The task that asks shows as running.
+/// See [`Runtime::tasks`].
+///
+/// # Panics
+/// When called outside a runtime; from outside, use [`Runtime::tasks`].
+#[doc(alias = "all_tasks")]
+pub fn tasks() -> TaskDump {
+    context::with_current(|event_loop| event_loop.tasks())
+        .unwrap_or_else(|| panic!("runloop::runtime::tasks() called outside a runtime; use Runtime::tasks() instead."))
 }
 
 /// The counters of the runtime running on this thread: asyncio has no
