@@ -23,8 +23,8 @@
 //! — the run queue as the turn begins (ids and names, in the order they
 //! were queued: the FIFO policy's order), each poll with its outcome and
 //! duration, whom each poll woke (the [`Cause`]), the pending timers and
-//! registered sockets with whoever waits on them (`view.rs`), the timeout
-//! handed to epoll, and what came back.
+//! registered sockets with whoever waits on them (worded by `view.rs`), the
+//! timeout handed to epoll, and what came back.
 //!
 //! For long runs, [`Builder::inspect_turns`](crate::Builder::inspect_turns)
 //! or `RUNLOOP_INSPECT=20` prints the first 20 turns in which something
@@ -53,21 +53,18 @@ use super::hooks::WaitReport;
 use super::label::Label;
 use super::task_dump::{self, TaskRecords};
 use super::timeline::human;
-use super::view::{LoopView, Waiter};
+use super::view::{self, LoopView};
 use crate::scheduler::{Cause, TaskId};
 use crate::task::PollOutcome;
 use std::fmt::Write as _;
 use std::io::Write;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// Ids shown in one list (queue, wakes) before the rest are counted.
 const IDS_SHOWN: usize = 8;
 /// Polls shown in one turn before the rest are counted.
 const POLLS_SHOWN: usize = 24;
-/// Timers and sockets shown before the rest are counted.
-const TIMERS_SHOWN: usize = 4;
-const SOCKETS_SHOWN: usize = 8;
 
 /// The number of the runtime whose inspector wrote last, process-wide: a
 /// turn written in two pieces repeats its header if someone came between.
@@ -249,7 +246,7 @@ impl Inspector {
             let hidden = self.polls_this_turn - POLLS_SHOWN;
             let _ = writeln!(self.text, "  …        {hidden} more poll{} not shown", plural(hidden));
         }
-        self.describe_reactor(records, view);
+        self.text.push_str(&view::describe_waits(view, records));
         let epoll = match timeout {
             None => "wait until something happens (no timer pending)".to_string(),
             Some(timeout) if timeout.is_zero() => "look without waiting (tasks are ready)".to_string(),
@@ -259,65 +256,6 @@ impl Inspector {
         if self.turns == InspectTurns::Every || self.eventful {
             self.flush(false);
             self.head_written = true;
-        }
-    }
-
-    /// The timers and sockets lines.
-    fn describe_reactor(&mut self, records: &TaskRecords, view: &dyn LoopView) {
-        let reactor = view.reactor();
-        let owners = view.waker_owners();
-        let waiter = |address: Option<usize>| match address.map(|address| Waiter::of(address, &owners)) {
-            Some(Waiter::Task(id)) => records.describe(id),
-            Some(Waiter::Other) => "another waker (a combinator's)".to_string(),
-            None => "nobody".to_string(),
-        };
-        let (pending, upcoming) = reactor.pending_timers(TIMERS_SHOWN);
-        if pending == 0 {
-            let _ = writeln!(self.text, "  timers   none");
-        } else {
-            let now = Instant::now();
-            let mut line = format!("{pending} pending:");
-            for (index, &(deadline, address)) in upcoming.iter().enumerate() {
-                let due = deadline.saturating_duration_since(now);
-                let when = if due.is_zero() {
-                    "due now".to_string()
-                } else {
-                    format!("in {}", human(due))
-                };
-                let _ = write!(
-                    line,
-                    "{} {when} → {}",
-                    if index == 0 { "" } else { ";" },
-                    waiter(address)
-                );
-            }
-            if pending > upcoming.len() {
-                let _ = write!(line, "; …");
-            }
-            let _ = writeln!(self.text, "  timers   {line}");
-        }
-        let sockets = reactor.sockets();
-        if sockets.is_empty() {
-            let _ = writeln!(self.text, "  sockets  none");
-        }
-        for (index, socket) in sockets.iter().take(SOCKETS_SHOWN).enumerate() {
-            let ready = socket.readiness();
-            let ready = if ready.is_empty() {
-                "not ready".to_string()
-            } else {
-                ready.join(", ")
-            };
-            let _ = writeln!(
-                self.text,
-                "{}{} ({ready}): reader {}, writer {}",
-                if index == 0 { "  sockets  " } else { "           " },
-                socket.key,
-                waiter(socket.reader),
-                waiter(socket.writer)
-            );
-        }
-        if sockets.len() > SOCKETS_SHOWN {
-            let _ = writeln!(self.text, "           … and {} more", sockets.len() - SOCKETS_SHOWN);
         }
     }
 

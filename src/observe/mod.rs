@@ -32,7 +32,7 @@
 //! slow-poll threshold), does the rest in out-of-line slow paths. Off, the
 //! cost is a `bool` test per poll. When the inspect mode or the task dump
 //! must look at the loop (its timers, sockets, live tasks), the loop lends
-//! itself as a read-only [`LoopView`] (`view.rs`).
+//! itself as a read-only `LoopView` (`view.rs`).
 
 mod config;
 mod hooks;
@@ -64,7 +64,7 @@ use crate::reactor::WaitOutcome;
 use crate::scheduler::{Cause, TaskId};
 use crate::task::PollOutcome;
 use inspect::Inspector;
-use recorder::Recorder;
+use recorder::{Recorder, RecorderHook};
 use slow_poll::SlowPoll;
 use stats::bump;
 use std::cell::{Cell, RefCell};
@@ -73,27 +73,6 @@ use std::rc::Rc;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use task_dump::TaskRecords;
-
-/// Lets the recorder sit in the hook list and still be read from outside.
-struct RecorderHook(Rc<RefCell<Recorder>>);
-
-impl Hooks for RecorderHook {
-    fn spawned(&mut self, id: TaskId, name: Option<&str>) {
-        self.0.borrow_mut().spawned(id, name);
-    }
-    fn woken(&mut self, id: TaskId, cause: Cause) {
-        self.0.borrow_mut().woken(id, cause);
-    }
-    fn poll_started(&mut self, id: TaskId) {
-        self.0.borrow_mut().poll_started(id);
-    }
-    fn poll_finished(&mut self, id: TaskId, outcome: PollOutcome) {
-        self.0.borrow_mut().poll_finished(id, outcome);
-    }
-    fn waited(&mut self, report: &WaitReport) {
-        self.0.borrow_mut().waited(report);
-    }
-}
 
 /// The loop's instrumentation point: counters always, the rest when
 /// something watches.

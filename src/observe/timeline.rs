@@ -16,7 +16,9 @@
 //! it was busy for at least half of that slice, `.` when it was alive but
 //! mostly not running, and a blank before it was born and after it ended.
 //! The half rule is what makes coroutines on one loop look like what they
-//! are: when three of them take turns, at most one can hold a column.
+//! are: when three of them take turns, at most one can hold a column. The
+//! legend states a column's real width to three digits (`1.33ms`): a
+//! rounded width would misstate every reading of the picture.
 
 use super::recorder::{LaneKind, Recording};
 use std::fmt::{self, Write};

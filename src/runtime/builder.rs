@@ -123,9 +123,12 @@ impl Builder {
         self
     }
 
-    /// Records like [`Builder::timeline`] and writes a Chrome trace event
-    /// file to `path` when the runtime is dropped (open it in Perfetto or
-    /// chrome://tracing). Also set by `RUNLOOP_TRACE=path`.
+    /// Records like [`Builder::timeline`] and adds the recording to a
+    /// Chrome trace event file at `path` when the runtime is dropped (open
+    /// it in Perfetto or chrome://tracing). Every runtime of the process
+    /// that traces to the same path gets its own lane group, named by its
+    /// label, in that one file; the file is complete once the last of them
+    /// is dropped. Also set by `RUNLOOP_TRACE=path`.
     pub fn trace(mut self, path: impl Into<PathBuf>) -> Builder {
         self.observe.trace = Some(path.into());
         self

@@ -17,9 +17,9 @@
 //! counters and, when something watches, the rest (`src/observe/`): like
 //! asyncio's debug mode, watching is a thing the loop *reports to*, never
 //! a thing written into it. `turn_starting` and `wait_starting` lend the
-//! observer the loop itself, read-only ([`LoopView`], at the end of this
-//! file), so the inspect mode can print the run queue, the timers and the
-//! sockets; with it off, those calls return at once.
+//! observer the loop itself, read-only (`LoopView`, in `loop_view.rs`), so
+//! the inspect mode can print the run queue, the timers and the sockets;
+//! with it off, those calls return at once.
 //!
 //! The future given to `block_on` takes part as task `main`
 //! ([`MainTask`]): it is queued, popped and polled through the same
@@ -49,13 +49,12 @@
 use super::context;
 use super::tasks::TaskTable;
 use crate::blocking::Pool;
-use crate::observe::{LoopView, Observer, Stats, TaskDump, TaskState};
+use crate::observe::{Observer, Stats};
 use crate::reactor::Reactor;
 use crate::scheduler::{Cause, Ready, Schedule, SpawnInfo};
 use crate::task::mailbox::{self, Inbox, SpawnRequest};
 use crate::task::{self, Header, JoinHandle, PollOutcome, TaskId, budget};
 use std::cell::{Cell, RefCell};
-use std::collections::HashMap;
 use std::future::Future;
 use std::panic::{self, AssertUnwindSafe};
 use std::pin::{Pin, pin};
@@ -89,10 +88,10 @@ pub(crate) struct EventLoop {
     spawn_requests: RefCell<Vec<SpawnRequest>>,
     /// How many `block_on` calls so far: names each main future apart, so a
     /// stale wake of an earlier one is not mistaken for the current one.
-    main_generation: Cell<u32>,
+    pub(super) main_generation: Cell<u32>,
     /// Where the current `block_on` future's header lives, the address its
     /// wakers point at: lets the inspect mode name it as a waiter.
-    main_waker_address: Cell<usize>,
+    pub(super) main_waker_address: Cell<usize>,
     /// 0 while running; during teardown, which round of dropping tasks.
     teardown_round: Cell<u32>,
     shut_down: Cell<bool>,
@@ -261,12 +260,7 @@ impl EventLoop {
         }
         let (id, handle) = self.tasks.borrow_mut().insert(|id| task::new_task(future, id, inbox));
         let name = info.name;
-        log::debug!(
-            target: LOG,
-            "{}: spawned task {id}{}",
-            self.observer.label(),
-            name.map(|name| format!(" ({name})")).unwrap_or_default()
-        );
+        log::debug!(target: LOG, "{}: spawned task {id} {}", self.observer.label(), name.unwrap_or(""));
         self.observer.spawned(id, name);
         let mut scheduler = self.scheduler.borrow_mut();
         scheduler.spawned(id, &info);
@@ -321,11 +315,6 @@ impl EventLoop {
     }
 
     // ----- for the `Runtime` -----------------------------------------
-
-    /// The live tasks, asyncio's `all_tasks()`.
-    pub(crate) fn tasks(&self) -> TaskDump {
-        self.observer.task_dump(self)
-    }
 
     /// The counters, as of now.
     pub(crate) fn stats(&self) -> Stats {
@@ -422,23 +411,5 @@ impl Drop for QueueWakesOnExit<'_> {
     fn drop(&mut self) {
         self.0.queue_local_wakes(Cause::WokenBy(self.1));
         self.0.observer.loop_stopped(self.0);
-    }
-}
-
-/// What the observer may read (`src/observe/view.rs`). Called only when an
-/// observing tool asks, never on the way of a poll.
-impl LoopView for EventLoop {
-    fn reactor(&self) -> &Reactor {
-        &self.reactor
-    }
-
-    fn task_states(&self) -> Vec<(TaskId, TaskState)> {
-        self.tasks.borrow().states()
-    }
-
-    fn waker_owners(&self) -> HashMap<usize, TaskId> {
-        let mut owners = self.tasks.borrow().waker_owners();
-        owners.insert(self.main_waker_address.get(), TaskId::main(self.main_generation.get()));
-        owners
     }
 }

@@ -18,7 +18,8 @@
 //!
 //! Files, in reading order: `tasks.rs` (the table of live tasks),
 //! `context.rs` (finding the running loop from anywhere on its thread),
-//! `event_loop.rs` (one turn: run, then wait), `handle.rs` (the door from
+//! `event_loop.rs` (one turn: run, then wait), `loop_view.rs` (what the
+//! loop shows its observer, read-only), `handle.rs` (the door from
 //! other threads), `remote_join.rs` (the way the outcome goes back),
 //! `builder.rs` (the settings of a runtime and of one task), and this file.
 //!
@@ -32,6 +33,7 @@ mod builder;
 mod context;
 mod event_loop;
 mod handle;
+mod loop_view;
 mod remote_join;
 mod tasks;
 
@@ -157,7 +159,7 @@ impl Runtime {
     /// ```
     #[doc(alias = "all_tasks")]
     pub fn tasks(&self) -> TaskDump {
-        self.event_loop.tasks()
+        self.event_loop.observer.task_dump(&*self.event_loop)
     }
 
     /// How many tasks are alive (spawned and not yet finished).
@@ -312,7 +314,7 @@ where
 /// When called outside a runtime; from outside, use [`Runtime::tasks`].
 #[doc(alias = "all_tasks")]
 pub fn tasks() -> TaskDump {
-    context::with_current(|event_loop| event_loop.tasks())
+    context::with_current(|event_loop| event_loop.observer.task_dump(&**event_loop))
         .unwrap_or_else(|| panic!("runloop::runtime::tasks() called outside a runtime; use Runtime::tasks() instead."))
 }
 
