@@ -274,8 +274,16 @@ impl Observer {
             self.watch_poll_finished(id, outcome);
         }
         if outcome.is_done() && self.remembering.get() {
-            self.records.borrow_mut().finished(id);
+            self.forget(id);
         }
+    }
+
+    /// A task that ended is forgotten (only if some task was ever
+    /// remembered: most runtimes never get here).
+    #[cold]
+    #[inline(never)]
+    fn forget(&self, id: TaskId) {
+        self.records.borrow_mut().finished(id);
     }
 
     #[cold]
