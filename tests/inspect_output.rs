@@ -370,6 +370,27 @@ fn spawns_from_outside_and_inside_a_poll_are_shown_where_they_happen() {
     assert_eq!(first.lines[main_poll + 1], "    spawn  #2 inside", "{text}");
 }
 
+#[test]
+fn a_panic_of_the_block_on_future_still_ends_its_turn() {
+    common::quiet_expected_panics("inspect: main panics on purpose");
+    let text = with_deadline(LIMIT, || {
+        let out = Captured::default();
+        let rt = Builder::new().label("unwound").inspect_to(out.clone()).build().unwrap();
+        let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            rt.block_on(async {
+                runloop::yield_now().await;
+                panic!("inspect: main panics on purpose");
+            })
+        }));
+        assert!(caught.is_err());
+        drop(rt);
+        out.text()
+    });
+    let last = turns(&text, "unwound").pop().unwrap();
+    assert_eq!(last.lines.last().unwrap(), "  poll     main → panicked", "{text}");
+    assert!(text.contains("── unwound: block_on unwound in turn "), "{text}");
+}
+
 /// Run by `the_environment_variable_prints_to_stderr` with
 /// `RUNLOOP_INSPECT=3` set.
 #[test]

@@ -8,15 +8,15 @@
 //! `RUNLOOP_INSPECT=1` prints, for each turn,
 //!
 //! ```text
-//! ── rt1, turn 2 ──
-//!   queue    #1 short, main
-//!   poll     #1 short → Returned (14µs)
+//! ── tour, turn 2 ──
+//!   queue    #1 short
+//!   poll     #1 short → Returned (2.1µs)
 //!     wake   main (by #1 short)
-//!   poll     main → Pending (6µs)
-//!   timers   1 pending: in 4.93ms → #2 long
+//!   poll     main → Pending (3.33µs)
+//!   timers   1 pending: in 4.83ms → #2 long
 //!   sockets  none
-//!   epoll    wait at most 4.93ms
-//!   returned after 5.06ms: 0 I/O events, 1 timer fired
+//!   epoll    wait at most 4.83ms
+//!   returned after 5.12ms: 0 I/O events, 1 timer fired
 //!     wake   #2 long (by the reactor: I/O or a timer)
 //! ```
 //!
@@ -28,10 +28,11 @@
 //!
 //! For long runs, [`Builder::inspect_turns`](crate::Builder::inspect_turns)
 //! or `RUNLOOP_INSPECT=20` prints the first 20 turns in which something
-//! happened (a task spawned, woken or polled), skips the quiet ones (a wait
-//! that woke nobody), then prints the task dump and stops. Each turn is
-//! capped too: past 24 polls, or 8 ids in a list, the rest is counted, not
-//! shown.
+//! happened (a task spawned, woken or polled), skips the quiet ones
+//! (nothing to poll, and a wait that woke nobody), then prints the task
+//! dump and stops. Each turn is capped too: past 24 polls, or 8 ids in a
+//! list, the rest is counted, not shown. In both forms, a runtime dropped
+//! with tasks alive lists them: they go without another poll.
 //!
 //! How it keeps the loop honest:
 //! - The run queue is not read from the scheduler (the `Schedule` trait
@@ -43,8 +44,8 @@
 //!   wait, so a loop asleep forever shows what it waits for, and after the
 //!   turn. If another runtime's inspector wrote in between (runtimes on
 //!   other threads), the second piece repeats the turn's header. The
-//!   bounded form holds a turn until it is over, since only then is it
-//!   known whether anything happened in it.
+//!   bounded form holds back a turn in which nothing has happened yet,
+//!   until its wait tells whether anything will.
 //! - It costs nothing when off: the observer calls it only from its slow
 //!   paths, behind the `watching` flag.
 
@@ -85,8 +86,9 @@ pub(crate) struct Inspector {
     /// A task was spawned, woken or polled in the current turn.
     eventful: bool,
     polls_this_turn: usize,
-    /// Inside a poll: spawns nest under it.
+    /// Inside a poll (of `polled`): spawns nest under it.
     polling: bool,
+    polled: TaskId,
     /// Where the poll in progress goes in `text`: its line is written when
     /// the outcome is known, above the spawns it made.
     poll_line_at: usize,
@@ -116,6 +118,7 @@ impl Inspector {
             eventful: false,
             polls_this_turn: 0,
             polling: false,
+            polled: TaskId::from_parts(0, 0),
             poll_line_at: 0,
             printed: 0,
             quiet: 0,
@@ -158,6 +161,9 @@ impl Inspector {
     }
 
     pub(crate) fn spawned(&mut self, id: TaskId, records: &TaskRecords) {
+        if self.closed {
+            return;
+        }
         self.queue.push(id);
         self.eventful = true;
         if self.showing() {
@@ -171,12 +177,18 @@ impl Inspector {
     }
 
     pub(crate) fn main_queued(&mut self, id: TaskId) {
+        if self.closed {
+            return;
+        }
         // An earlier `block_on`'s future is gone; its stale ids with it.
         self.queue.retain(|queued| !queued.is_main());
         self.queue.push(id);
     }
 
     pub(crate) fn woken(&mut self, ids: &[TaskId], cause: Cause, records: &TaskRecords) {
+        if self.closed {
+            return;
+        }
         self.eventful = true;
         let (stale, live): (Vec<TaskId>, Vec<TaskId>) = ids
             .iter()
@@ -184,7 +196,7 @@ impl Inspector {
         self.queue.extend(&live);
         // Wakes made by a poll that was not shown are not shown either.
         let of_hidden_poll = matches!(cause, Cause::WokenBy(_)) && self.polls_this_turn > POLLS_SHOWN;
-        if self.closed || of_hidden_poll {
+        if of_hidden_poll {
             return;
         }
         let why = match cause {
@@ -208,11 +220,15 @@ impl Inspector {
     }
 
     pub(crate) fn poll_started(&mut self, id: TaskId) {
+        if self.closed {
+            return;
+        }
         if let Some(at) = self.queue.iter().position(|&queued| queued == id) {
             self.queue.remove(at);
         }
         self.polls_this_turn += 1;
         self.polling = true;
+        self.polled = id;
         self.poll_line_at = self.text.len();
     }
 
@@ -224,6 +240,9 @@ impl Inspector {
         slow: bool,
         records: &TaskRecords,
     ) {
+        if self.closed {
+            return;
+        }
         self.eventful = true;
         if outcome.is_done() {
             self.finished.push((id, records.describe(id)));
@@ -277,9 +296,18 @@ impl Inspector {
 
     /// `block_on` returned (or unwound): the turn in progress is over.
     pub(crate) fn loop_stopped(&mut self, records: &TaskRecords, view: &dyn LoopView) {
+        let unwound = self.polling && !self.closed;
+        if unwound {
+            // The future given to `block_on` panicked: its poll never
+            // finished, and the panic is on its way out of `block_on`.
+            let line = format!("  poll     {} → panicked\n", records.describe(self.polled));
+            self.text.insert_str(self.poll_line_at.min(self.text.len()), &line);
+            self.polling = false;
+        }
         self.end_turn(records, view);
         if !self.closed {
-            let line = format!("── {}: block_on returned in turn {} ──\n", self.label.name, self.turn);
+            let how = if unwound { "unwound" } else { "returned" };
+            let line = format!("── {}: block_on {how} in turn {} ──\n", self.label.name, self.turn);
             self.text.push_str(&line);
             self.flush(false);
         }
@@ -331,7 +359,10 @@ impl Inspector {
                 indent(&dump.to_string())
             );
             self.flush(false);
+            // From here on every event returns at once; nothing is kept.
             self.closed = true;
+            self.queue = Vec::new();
+            self.finished = Vec::new();
         }
     }
 
