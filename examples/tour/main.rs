@@ -6,6 +6,7 @@
 
 mod generators;
 mod http;
+mod inspect;
 #[path = "../support/local_server.rs"]
 mod local_server;
 mod offload;
@@ -52,6 +53,7 @@ fn main() {
         "Waiting for each other: locks, semaphores, events, task groups",
         waiting::run,
     );
+    chapter(11, "Stepping through the loop", inspect::run);
     println!("The tour took {:.2?}.", start.elapsed());
 }
 

@@ -4,13 +4,15 @@
 //! spawned, woken (and why), poll started, poll finished (and how), and each
 //! wait in the poller. The timeline and the trace file are built on exactly
 //! this (`recorder.rs`), and it is the seam for your own tools — a fairness
-//! report, wake-to-poll latency, a task dump. asyncio offers a sliver of it
-//! through `sys.set_coroutine_origin_tracking_depth` and debug mode; here it
-//! is the whole life of a task.
+//! report, wake-to-poll latency. asyncio offers a sliver of it through
+//! `sys.set_coroutine_origin_tracking_depth` and debug mode; here it is the
+//! whole life of a task. (The built-in debug tools, the inspect mode and
+//! slow-poll warnings, hear the same events from the same observer.)
 //!
 //! Install hooks with [`Builder::hooks`](crate::Builder::hooks). With none
-//! installed (and no timeline or trace), the loop pays one `bool` test per
-//! poll. Every method has an empty default, so implement only what you need.
+//! installed (and no timeline, trace, inspect mode or slow-poll threshold),
+//! the loop pays one `bool` test per poll. Every method has an empty
+//! default, so implement only what you need.
 //!
 //! Hooks run on the loop thread, in the middle of the loop's work: they may
 //! read the clock, record, print or compute, but must not spawn tasks, block,

@@ -18,7 +18,9 @@
 use super::hooks::{Hooks, WaitReport};
 use crate::scheduler::{Cause, TaskId};
 use crate::task::PollOutcome;
+use std::cell::RefCell;
 use std::collections::HashMap;
+use std::rc::Rc;
 use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
@@ -189,6 +191,27 @@ impl Recorder {
             end: self.now(),
             truncated: self.events > MAX_EVENTS,
         }
+    }
+}
+
+/// Lets the recorder sit in the hook list and still be read from outside.
+pub(crate) struct RecorderHook(pub(crate) Rc<RefCell<Recorder>>);
+
+impl Hooks for RecorderHook {
+    fn spawned(&mut self, id: TaskId, name: Option<&str>) {
+        self.0.borrow_mut().spawned(id, name);
+    }
+    fn woken(&mut self, id: TaskId, cause: Cause) {
+        self.0.borrow_mut().woken(id, cause);
+    }
+    fn poll_started(&mut self, id: TaskId) {
+        self.0.borrow_mut().poll_started(id);
+    }
+    fn poll_finished(&mut self, id: TaskId, outcome: PollOutcome) {
+        self.0.borrow_mut().poll_finished(id, outcome);
+    }
+    fn waited(&mut self, report: &WaitReport) {
+        self.0.borrow_mut().waited(report);
     }
 }
 

@@ -4,7 +4,8 @@
 //! event loop: how many tasks, how many polls, how many wakes came from
 //! other threads, how often did it wait for I/O, and where did the time go —
 //! running tasks, or asleep in the poller. asyncio has no built-in
-//! equivalent; `loop.slow_callback_duration` and debug mode are the nearest.
+//! equivalent; its debug mode is the nearest (here: `slow_poll.rs` and
+//! `inspect.rs`).
 //!
 //! They are cheap enough to keep on always: plain `Cell`s bumped on the
 //! loop thread, and two clock reads per *turn* of the loop (never per

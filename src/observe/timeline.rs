@@ -16,7 +16,9 @@
 //! it was busy for at least half of that slice, `.` when it was alive but
 //! mostly not running, and a blank before it was born and after it ended.
 //! The half rule is what makes coroutines on one loop look like what they
-//! are: when three of them take turns, at most one can hold a column.
+//! are: when three of them take turns, at most one can hold a column. The
+//! legend states a column's real width to three digits (`1.33ms`): a
+//! rounded width would misstate every reading of the picture.
 
 use super::recorder::{LaneKind, Recording};
 use std::fmt::{self, Write};
@@ -149,17 +151,44 @@ fn axis(name_width: usize, width: usize, column: Duration) -> String {
     )
 }
 
-/// A duration in the unit that reads best.
-fn human(duration: Duration) -> String {
-    let micros = duration.as_micros();
-    if micros == 0 {
-        "0".to_string()
-    } else if micros < 1_000 {
-        format!("{micros}µs")
-    } else if micros < 10_000_000 {
-        format!("{}ms", micros / 1_000)
+/// A duration in the unit that reads best, to three significant digits:
+/// `1.33ms`, `50ms`, `250µs`, `12.5s`. The legend states the real width of
+/// a column with it (rounding 1.33 ms down to "1ms" would misstate every
+/// reading of the picture by a quarter); the inspect mode and the task dump
+/// print their times with it too.
+pub(crate) fn human(duration: Duration) -> String {
+    let nanos = duration.as_nanos() as f64;
+    if nanos == 0.0 {
+        return "0".to_string();
+    }
+    let units = [(1.0, "ns"), (1e3, "µs"), (1e6, "ms"), (1e9, "s")];
+    // The largest unit that leaves at least 1 (seconds for anything longer).
+    let index = units.iter().rposition(|&(scale, _)| nanos >= scale).unwrap_or(0);
+    let (mut scale, mut unit) = units[index];
+    let mut digits = three_digits(nanos / scale);
+    // 999.7µs rounds to "1000": say "1ms" instead.
+    if digits == "1000" && index + 1 < units.len() {
+        (scale, unit) = units[index + 1];
+        digits = three_digits(nanos / scale);
+    }
+    format!("{digits}{unit}")
+}
+
+/// `value` with three significant digits (more before the point if it is
+/// that large), trailing zeros dropped: 4.90 → "4.9", 5.00 → "5".
+fn three_digits(value: f64) -> String {
+    let decimals = if value >= 100.0 {
+        0
+    } else if value >= 10.0 {
+        1
     } else {
-        format!("{:.1}s", duration.as_secs_f64())
+        2
+    };
+    let text = format!("{value:.decimals$}");
+    if text.contains('.') {
+        text.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        text
     }
 }
 

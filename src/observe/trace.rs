@@ -9,7 +9,12 @@
 //!
 //! We write one lane per task (`poll` events, `wake` instants), one per
 //! blocking-pool thread (`job` events), and one for the loop's waits
-//! (`epoll_wait` events, `timers fired` instants), all in one process.
+//! (`epoll_wait` events, `timers fired` instants). The lanes of one runtime
+//! form one *lane group*: in the format's words a process, whose `pid` is
+//! the runtime's number and whose name is its label. [`chrome_trace`]
+//! writes a single recording as the group `runloop` (pid 1); the trace file
+//! of a whole program puts every runtime's group side by side
+//! (`trace_file.rs`).
 //!
 //! The JSON is written by hand — no serde here — so [`escape`] is the one
 //! place where care is needed: lane names come from user code and may hold
@@ -19,17 +24,44 @@ use super::recorder::{LaneKind, Recording};
 use std::fmt::Write;
 use std::time::Duration;
 
-/// Writes `recording` as a Chrome trace event JSON document.
+/// Writes `recording` as a Chrome trace event JSON document, its lanes in
+/// one group named `runloop`.
 pub fn chrome_trace(recording: &Recording) -> String {
-    let mut events: Vec<String> = vec![metadata("process_name", 0, r#""name":"runloop""#)];
+    document(&[lane_group(recording, 1, "runloop", Duration::ZERO)])
+}
+
+/// Wraps lane groups (each from [`lane_group`]) into one JSON document.
+pub(crate) fn document(groups: &[String]) -> String {
+    let mut json = String::from("{\"displayTimeUnit\":\"ms\",\"traceEvents\":[\n");
+    json.push_str(&groups.join(",\n"));
+    json.push_str("\n]}\n");
+    json
+}
+
+/// The events of one recording, as the lane group `pid` named `name`, with
+/// every time moved `offset` later (to put runtimes built at different
+/// moments on one time axis). A comma-separated list of JSON objects.
+pub(crate) fn lane_group(recording: &Recording, pid: u64, name: &str, offset: Duration) -> String {
+    let mut events: Vec<String> = vec![
+        metadata("process_name", pid, 0, &format!(r#""name":"{}""#, escape(name))),
+        metadata("process_sort_index", pid, 0, &format!(r#""sort_index":{pid}"#)),
+    ];
     for (index, lane) in recording.lanes.iter().enumerate() {
-        let tid = index + 1;
+        // Thread ids unique across groups: some viewers tie a tid to the
+        // first process they see it in.
+        let tid = pid * LANES_PER_GROUP + index as u64 + 1;
         events.push(metadata(
             "thread_name",
+            pid,
             tid,
             &format!(r#""name":"{}""#, escape(&lane.name)),
         ));
-        events.push(metadata("thread_sort_index", tid, &format!(r#""sort_index":{tid}"#)));
+        events.push(metadata(
+            "thread_sort_index",
+            pid,
+            tid,
+            &format!(r#""sort_index":{}"#, index + 1),
+        ));
         let (span_name, mark_name) = match lane.kind {
             LaneKind::Task => ("poll", "wake"),
             LaneKind::PoolThread => ("job", "mark"),
@@ -37,26 +69,26 @@ pub fn chrome_trace(recording: &Recording) -> String {
         };
         for &(start, end) in &lane.busy {
             events.push(format!(
-                r#"{{"name":"{span_name}","ph":"X","pid":1,"tid":{tid},"ts":{},"dur":{}}}"#,
-                micros(start),
+                r#"{{"name":"{span_name}","ph":"X","pid":{pid},"tid":{tid},"ts":{},"dur":{}}}"#,
+                micros(offset + start),
                 micros(end.saturating_sub(start))
             ));
         }
         for &at in &lane.marks {
             events.push(format!(
-                r#"{{"name":"{mark_name}","ph":"i","s":"t","pid":1,"tid":{tid},"ts":{}}}"#,
-                micros(at)
+                r#"{{"name":"{mark_name}","ph":"i","s":"t","pid":{pid},"tid":{tid},"ts":{}}}"#,
+                micros(offset + at)
             ));
         }
     }
-    let mut json = String::from("{\"displayTimeUnit\":\"ms\",\"traceEvents\":[\n");
-    json.push_str(&events.join(",\n"));
-    json.push_str("\n]}\n");
-    json
+    events.join(",\n")
 }
 
-fn metadata(name: &str, tid: usize, args: &str) -> String {
-    format!(r#"{{"name":"{name}","ph":"M","pid":1,"tid":{tid},"args":{{{args}}}}}"#)
+/// Room for lanes in one group's range of thread ids.
+const LANES_PER_GROUP: u64 = 1_000_000;
+
+fn metadata(name: &str, pid: u64, tid: u64, args: &str) -> String {
+    format!(r#"{{"name":"{name}","ph":"M","pid":{pid},"tid":{tid},"args":{{{args}}}}}"#)
 }
 
 /// Microseconds with nanosecond precision, as the format expects.

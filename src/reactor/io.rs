@@ -34,9 +34,18 @@
 //! the reactor phase, never during a poll, so the window cannot open here;
 //! we keep the safe order anyway, so that the code stays right if you move
 //! the reactor to another thread in an exercise.
+//!
+//! ## Looking without touching
+//! [`IoSlots::sockets`] lists every slot for the inspect mode
+//! (`src/observe/inspect.rs`): its key, readiness, and the *address* each
+//! stored waker points at (`Waker::data`), which the runtime matches
+//! against its tasks to name who waits. It clones no waker and changes
+//! nothing. Logs print a key decoded, `slot 3 gen 7`, never the packed
+//! token.
 
 use mio::Token;
 use slab::Slab;
+use std::fmt;
 use std::task::{Context, Poll, Waker};
 
 /// Readiness bits, as the last events reported them.
@@ -98,6 +107,44 @@ impl IoKey {
     }
 }
 
+/// Keys print decoded, `slot 3 gen 7`: a packed token such as
+/// `Token(30064771075)` says nothing to a reader.
+impl fmt::Display for IoKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "slot {} gen {}", self.slot, self.generation)
+    }
+}
+
+/// One registered socket as [`IoSlots::sockets`] shows it: read-only facts,
+/// for the inspect mode.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct SocketState {
+    pub(crate) key: IoKey,
+    readiness: Readiness,
+    /// The address the waiting reader's waker points at (`Waker::data`).
+    pub(crate) reader: Option<usize>,
+    /// The same for the waiting writer.
+    pub(crate) writer: Option<usize>,
+}
+
+impl SocketState {
+    /// The readiness bits the last events left, in words ("readable",
+    /// "writable", "read closed", "write closed", "error").
+    pub(crate) fn readiness(&self) -> Vec<&'static str> {
+        [
+            (READABLE, "readable"),
+            (WRITABLE, "writable"),
+            (READ_CLOSED, "read closed"),
+            (WRITE_CLOSED, "write closed"),
+            (ERROR, "error"),
+        ]
+        .into_iter()
+        .filter(|&(bit, _)| self.readiness & bit != 0)
+        .map(|(_, word)| word)
+        .collect()
+    }
+}
+
 struct IoSlot {
     generation: u32,
     readiness: Readiness,
@@ -148,6 +195,22 @@ impl IoSlots {
         [slot.reader, slot.writer]
     }
 
+    /// Every registered socket, in slot order, for the inspect mode.
+    pub(crate) fn sockets(&self) -> Vec<SocketState> {
+        self.slots
+            .iter()
+            .map(|(slot, entry)| SocketState {
+                key: IoKey {
+                    slot,
+                    generation: entry.generation,
+                },
+                readiness: entry.readiness,
+                reader: entry.reader.as_ref().map(|waker| waker.data() as usize),
+                writer: entry.writer.as_ref().map(|waker| waker.data() as usize),
+            })
+            .collect()
+    }
+
     fn get_mut(&mut self, key: IoKey) -> Option<&mut IoSlot> {
         self.slots
             .get_mut(key.slot)
@@ -180,7 +243,7 @@ impl IoSlots {
     /// ignored.
     pub(crate) fn dispatch(&mut self, token: Token, bits: Readiness, wake: &mut Vec<Waker>) {
         let Some(slot) = self.get_mut(IoKey::from_token(token)) else {
-            log::trace!(target: "runloop::reactor::io", "stale event for {token:?} ignored");
+            log::trace!(target: "runloop::reactor::io", "stale event for {} ignored", IoKey::from_token(token));
             return;
         };
         slot.readiness |= bits;

@@ -25,12 +25,19 @@
 //! table and dropped after the borrow), so code that runs inside a wake or a
 //! waker's destructor can safely call back into the reactor. Timer queues hand
 //! back every waker they let go of for the same reason (`timer_queue.rs`).
+//!
+//! For the inspect mode the reactor also answers two questions without
+//! changing anything: which timers are pending ([`Reactor::pending_timers`])
+//! and which sockets are registered, with who waits on them
+//! ([`Reactor::sockets`]). Waiters are given as the address a waker points
+//! at; the runtime knows which task lives there. Its log lines start with
+//! the runtime's label and print socket keys decoded (`slot 3 gen 7`).
 
 mod io;
 mod timer_heap;
 mod timer_queue;
 
-pub(crate) use io::{Direction, IoKey};
+pub(crate) use io::{Direction, IoKey, SocketState};
 #[cfg(feature = "fault-injection")]
 pub(crate) use io::{ERROR, READ_CLOSED, READABLE, Readiness, WRITABLE, WRITE_CLOSED};
 pub use timer_heap::TimerHeap;
@@ -77,10 +84,17 @@ pub(crate) struct Reactor {
     /// next batch as if the poller had reported them.
     #[cfg(feature = "fault-injection")]
     injected: RefCell<Vec<(Token, Readiness)>>,
+    /// The runtime's label, for log lines.
+    label: std::rc::Rc<str>,
 }
 
 impl Reactor {
-    pub(crate) fn new(poll: Poll, event_capacity: usize, timers: Box<dyn TimerQueue>) -> Reactor {
+    pub(crate) fn new(
+        poll: Poll,
+        event_capacity: usize,
+        timers: Box<dyn TimerQueue>,
+        label: std::rc::Rc<str>,
+    ) -> Reactor {
         Reactor {
             poll: RefCell::new(poll),
             events: RefCell::new(Events::with_capacity(event_capacity)),
@@ -90,6 +104,7 @@ impl Reactor {
             to_wake: RefCell::default(),
             #[cfg(feature = "fault-injection")]
             injected: RefCell::default(),
+            label,
         }
     }
 
@@ -106,7 +121,8 @@ impl Reactor {
         let timers_fired = self.timers.borrow_mut().fire_expired(at, &mut to_wake);
         log::trace!(
             target: LOG,
-            "waited {timeout:?}: {io_events} I/O events, {timers_fired} timers fired{}",
+            "{}: waited {timeout:?}: {io_events} I/O events, {timers_fired} timers fired{}",
+            self.label,
             if doorbell { ", doorbell rang" } else { "" }
         );
         for waker in to_wake.drain(..) {
@@ -171,7 +187,7 @@ impl Reactor {
             let _no_waiters_yet = self.io.borrow_mut().remove(key);
             return Err(error);
         }
-        log::trace!(target: LOG, "registered {:?}", key.token());
+        log::trace!(target: LOG, "{}: registered socket {key}", self.label);
         Ok(key)
     }
 
@@ -181,7 +197,7 @@ impl Reactor {
         // The fd is about to be closed, which removes it from epoll anyway;
         // an error here changes nothing.
         let _ = self.poll.borrow().registry().deregister(source);
-        log::trace!(target: LOG, "deregistered {:?}", key.token());
+        log::trace!(target: LOG, "{}: deregistered socket {key}", self.label);
     }
 
     pub(crate) fn poll_ready(&self, key: IoKey, direction: Direction, cx: &mut Context<'_>) -> std::task::Poll<()> {
@@ -218,7 +234,29 @@ impl Reactor {
         }
     }
 
+    /// Every registered socket, its readiness and who waits on it (for the
+    /// inspect mode; read-only).
+    pub(crate) fn sockets(&self) -> Vec<SocketState> {
+        self.io.borrow().sockets()
+    }
+
     // ----- timers ------------------------------------------------------
+
+    /// How many timers are pending, and up to `limit` of them nearest
+    /// first, each with the address its waker points at (for the inspect
+    /// mode; read-only). A queue that cannot list its timers shows its
+    /// nearest deadline alone.
+    pub(crate) fn pending_timers(&self, limit: usize) -> (usize, Vec<(Instant, Option<usize>)>) {
+        let mut timers = self.timers.borrow_mut();
+        let mut upcoming = Vec::new();
+        timers.upcoming(limit, &mut |deadline, waker| {
+            upcoming.push((deadline, waker.map(|waker| waker.data() as usize)));
+        });
+        if upcoming.is_empty() && limit > 0 {
+            upcoming.extend(timers.next_deadline().map(|deadline| (deadline, None)));
+        }
+        (timers.len(), upcoming)
+    }
 
     pub(crate) fn insert_timer(&self, deadline: Instant, waker: Waker) -> TimerKey {
         self.timers.borrow_mut().insert(deadline, waker)

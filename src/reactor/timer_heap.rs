@@ -193,6 +193,21 @@ impl TimerQueue for TimerHeap {
         fired
     }
 
+    fn upcoming(&self, limit: usize, visit: &mut dyn FnMut(Instant, Option<&Waker>)) {
+        // Only the root is known to be the nearest; copy the items (each is
+        // small) and sort just the first `limit` of them. Inspection only.
+        let mut items = self.heap.clone();
+        let limit = limit.min(items.len());
+        if limit < items.len() {
+            items.select_nth_unstable_by_key(limit, |item| (item.deadline, item.seq));
+            items.truncate(limit);
+        }
+        items.sort_unstable_by_key(|item| (item.deadline, item.seq));
+        for item in items {
+            visit(item.deadline, self.entries[item.slot].waker.as_ref());
+        }
+    }
+
     fn len(&self) -> usize {
         self.heap.len()
     }

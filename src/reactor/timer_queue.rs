@@ -25,6 +25,11 @@
 //!   after releasing its borrow of the queue, because a waker's destructor
 //!   is foreign code that may call back into the reactor (drop another
 //!   sleep, say) — `tests/reentrancy.rs` does exactly that.
+//!
+//! One method is optional: [`TimerQueue::upcoming`] lets the inspect mode
+//! (`Builder::inspect`) list the nearest deadlines and who waits on them.
+//! It only looks; a queue that does not provide it is shown by its
+//! `len` and `next_deadline` alone.
 
 use std::task::{Context, Waker};
 use std::time::Instant;
@@ -75,6 +80,15 @@ pub trait TimerQueue {
 
     /// Live timers: registered, not yet fired or removed.
     fn len(&self) -> usize;
+
+    /// Shows the inspect mode up to `limit` live timers, nearest first:
+    /// calls `visit` with each deadline and the waker it holds (if any).
+    /// Read-only: it must not fire, remove, clone or drop anything. The
+    /// default visits nothing, and the inspect mode falls back to
+    /// [`TimerQueue::next_deadline`].
+    fn upcoming(&self, limit: usize, visit: &mut dyn FnMut(Instant, Option<&Waker>)) {
+        let _ = (limit, visit);
+    }
 
     /// Whether no timer is live.
     fn is_empty(&self) -> bool {

@@ -3,9 +3,12 @@
 //! [`Builder`] chooses what a [`Runtime`] is made of before it exists: the
 //! scheduling policy, the timer queue, how many polls a turn runs before
 //! the loop looks at I/O again, the blocking pool's size, the cooperative
-//! budget, and what is recorded. asyncio takes these as arguments here and
-//! there (`loop.set_debug`, `ThreadPoolExecutor(max_workers)`); a builder
-//! puts them in one place and keeps `Runtime::new()` short.
+//! budget, its label, and what is watched (`src/observe/`): recordings,
+//! hooks, the inspect mode, the slow-poll threshold. asyncio takes these as
+//! arguments here and there (`loop.set_debug`, `slow_callback_duration`,
+//! `ThreadPoolExecutor(max_workers)`); a builder puts them in one place and
+//! keeps `Runtime::new()` short. Each watching setting also has an
+//! environment variable (`src/observe/config.rs`); a builder setting wins.
 //!
 //! [`TaskBuilder`] does the same for one task: a name for logs and the
 //! timeline (asyncio's `create_task(coro, name=...)`), a priority and a
@@ -14,14 +17,14 @@
 use super::event_loop::EventLoop;
 use super::{Runtime, context};
 use crate::blocking::{self, DEFAULT_KEEP_ALIVE, Pool};
-use crate::observe::{Hooks, ObserveConfig, Observer};
+use crate::observe::{Hooks, InspectTurns, ObserveConfig, Observer};
 use crate::reactor::{DOORBELL, Reactor, TimerHeap, TimerQueue};
 use crate::scheduler::{Fifo, Schedule, SpawnInfo};
 use crate::task::JoinHandle;
 use crate::task::mailbox::Inbox;
 use std::fmt;
 use std::future::Future;
-use std::io;
+use std::io::{self, Write};
 use std::path::PathBuf;
 use std::rc::Rc;
 use std::sync::Arc;
@@ -120,9 +123,12 @@ impl Builder {
         self
     }
 
-    /// Records like [`Builder::timeline`] and writes a Chrome trace event
-    /// file to `path` when the runtime is dropped (open it in Perfetto or
-    /// chrome://tracing). Also set by `RUNLOOP_TRACE=path`.
+    /// Records like [`Builder::timeline`] and adds the recording to a
+    /// Chrome trace event file at `path` when the runtime is dropped (open
+    /// it in Perfetto or chrome://tracing). Every runtime of the process
+    /// that traces to the same path gets its own lane group, named by its
+    /// label, in that one file; the file is complete once the last of them
+    /// is dropped. Also set by `RUNLOOP_TRACE=path`.
     pub fn trace(mut self, path: impl Into<PathBuf>) -> Builder {
         self.observe.trace = Some(path.into());
         self
@@ -135,14 +141,65 @@ impl Builder {
         self
     }
 
+    /// Names the runtime in its log lines, inspect output, slow-poll
+    /// warnings, printed timelines and trace lanes: useful when a program
+    /// runs several (a client and a server, say). Default: `rt1`, `rt2`, …
+    /// in the order runtimes are built in the process.
+    pub fn label(mut self, label: impl Into<String>) -> Builder {
+        self.observe.label = Some(label.into());
+        self
+    }
+
+    /// Prints every turn of the loop as it happens: the run queue, each
+    /// poll and its outcome, whom it woke and why, the pending timers, the
+    /// registered sockets and who waits on them, the timeout given to epoll
+    /// and what came back. To stderr unless [`Builder::inspect_to`] says
+    /// otherwise. Also set by `RUNLOOP_INSPECT=1`. See
+    /// `src/observe/inspect.rs` for a sample.
+    #[doc(alias = "set_debug")]
+    pub fn inspect(mut self, on: bool) -> Builder {
+        self.observe.inspect = on.then_some(InspectTurns::Every);
+        self
+    }
+
+    /// The bounded inspect mode, for long runs: prints the first `turns`
+    /// turns in which a task was spawned, woken or polled (skipping turns in
+    /// which nothing happened), then the live tasks, then stops. Also set by
+    /// `RUNLOOP_INSPECT=<turns>` (2 or more).
+    pub fn inspect_turns(mut self, turns: usize) -> Builder {
+        self.observe.inspect = Some(InspectTurns::First(turns.max(1)));
+        self
+    }
+
+    /// Where inspect output goes (default: stderr); turns the inspect mode
+    /// on, for every turn, if it was off. Each turn is written in at most
+    /// two `write_all` calls.
+    pub fn inspect_to(mut self, out: impl Write + 'static) -> Builder {
+        self.observe.inspect_to = Some(Box::new(out));
+        self.observe.inspect.get_or_insert(InspectTurns::Every);
+        self
+    }
+
+    /// Warns about every poll that takes `threshold` or longer, naming the
+    /// task and the time — the loop ran nothing else meanwhile. asyncio's
+    /// `loop.slow_callback_duration` in debug mode. The warning goes to the
+    /// `log` crate (target `runloop::observe`), or to stderr if no logger
+    /// would show it. Also set by `RUNLOOP_SLOW_POLL=100ms`. Costs two clock
+    /// reads per poll while set.
+    #[doc(alias = "slow_callback_duration")]
+    pub fn slow_poll_threshold(mut self, threshold: Duration) -> Builder {
+        self.observe.slow_poll = Some(threshold);
+        self
+    }
+
     /// Creates the runtime: an epoll instance and an eventfd doorbell. The
     /// blocking pool starts threads only when jobs arrive.
     pub fn build(self) -> io::Result<Runtime> {
         let poll = mio::Poll::new()?;
         let doorbell = mio::Waker::new(poll.registry(), DOORBELL)?;
-        let reactor = Reactor::new(poll, self.event_capacity, self.timer_queue);
-        let inbox = Arc::new(Inbox::new(doorbell));
         let observer = Observer::new(self.observe, Instant::now());
+        let reactor = Reactor::new(poll, self.event_capacity, self.timer_queue, observer.label.name.clone());
+        let inbox = Arc::new(Inbox::new(doorbell));
         let pool = Pool::new(self.max_blocking_threads, self.blocking_keep_alive, observer.job_log());
         let event_loop = EventLoop::new(
             self.scheduler,
@@ -153,7 +210,7 @@ impl Builder {
             self.coop_budget,
             observer,
         );
-        log::debug!(target: "runloop::runtime", "runtime built");
+        log::debug!(target: "runloop::runtime", "{}: runtime built", event_loop.observer.label());
         Ok(Runtime {
             event_loop: Rc::new(event_loop),
             reported: false,
@@ -179,6 +236,9 @@ impl fmt::Debug for Builder {
             .field("timeline", &self.observe.timeline)
             .field("trace", &self.observe.trace)
             .field("hooks", &self.observe.hooks.len())
+            .field("label", &self.observe.label)
+            .field("inspect", &self.observe.inspect)
+            .field("slow_poll_threshold", &self.observe.slow_poll)
             .finish_non_exhaustive()
     }
 }

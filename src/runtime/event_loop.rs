@@ -13,6 +13,14 @@
 //!  └── queue wakes        whoever the events, expired timers and the inbox woke
 //! ```
 //!
+//! Each section makes one call to the [`Observer`], which keeps the
+//! counters and, when something watches, the rest (`src/observe/`): like
+//! asyncio's debug mode, watching is a thing the loop *reports to*, never
+//! a thing written into it. `turn_starting` and `wait_starting` lend the
+//! observer the loop itself, read-only (`LoopView`, in `loop_view.rs`), so
+//! the inspect mode can print the run queue, the timers and the sockets;
+//! with it off, those calls return at once.
+//!
 //! The future given to `block_on` takes part as task `main`
 //! ([`MainTask`]): it is queued, popped and polled through the same
 //! one-task path as the others (every poll is bracketed by
@@ -81,7 +89,10 @@ pub(crate) struct EventLoop {
     spawn_requests: RefCell<Vec<SpawnRequest>>,
     /// How many `block_on` calls so far: names each main future apart, so a
     /// stale wake of an earlier one is not mistaken for the current one.
-    main_generation: Cell<u32>,
+    pub(super) main_generation: Cell<u32>,
+    /// Where the current `block_on` future's header lives, the address its
+    /// wakers point at: lets the inspect mode name it as a waiter.
+    pub(super) main_waker_address: Cell<usize>,
     /// 0 while running; during teardown, which round of dropping tasks.
     teardown_round: Cell<u32>,
     shut_down: Cell<bool>,
@@ -110,6 +121,7 @@ impl EventLoop {
             remote_wakes: RefCell::default(),
             spawn_requests: RefCell::default(),
             main_generation: Cell::new(0),
+            main_waker_address: Cell::new(0),
             teardown_round: Cell::new(0),
             shut_down: Cell::new(false),
             observer,
@@ -130,7 +142,7 @@ impl EventLoop {
         // Wakes and spawn requests posted while no loop was running.
         self.empty_inbox();
         self.scheduler.borrow_mut().push(Ready::new(main_id, Cause::Spawned));
-        self.observer.counters.queued(1);
+        self.observer.main_queued(main_id);
         loop {
             if let Some(output) = self.run_once(&mut main) {
                 return output;
@@ -148,6 +160,7 @@ impl EventLoop {
     /// One turn of the loop; `Some` once the main future has completed.
     fn run_once<F: Future>(&self, main: &mut MainTask<'_, F>) -> Option<F::Output> {
         // ── run ready tasks ─────────────────────────────────────────────
+        self.observer.turn_starting(self);
         for _ in 0..self.polls_per_turn {
             let Some(id) = self.pop() else {
                 break;
@@ -168,7 +181,7 @@ impl EventLoop {
             self.reactor.time_to_next_timer()
         };
         // ── wait for I/O, the nearest timer, or the doorbell ────────────
-        self.observer.wait_starting();
+        self.observer.wait_starting(timeout, self);
         let woke = self.reactor.wait(timeout);
         self.observer.wait_ended(timeout, &woke);
         // ── queue whoever that woke ─────────────────────────────────────
@@ -189,7 +202,7 @@ impl EventLoop {
         if outcome == PollOutcome::Pending {
             self.tasks.borrow_mut().put_back(id, task);
         } else {
-            log::debug!(target: LOG, "task {id} done: {outcome:?}");
+            log::debug!(target: LOG, "{}: task {id} done: {outcome:?}", self.observer.label());
             self.tasks.borrow_mut().remove(id);
             self.scheduler.borrow_mut().finished(id);
             drop(task); // outside the borrow: this may free the task
@@ -223,7 +236,7 @@ impl EventLoop {
     #[inline]
     fn poll_ended(&self, id: TaskId, outcome: PollOutcome) {
         self.observer.poll_finished(id, outcome);
-        log::trace!(target: LOG, "poll {id} -> {outcome:?}");
+        log::trace!(target: LOG, "{}: poll {id} -> {outcome:?}", self.observer.label());
         self.queue_local_wakes(Cause::WokenBy(id));
     }
 
@@ -239,14 +252,15 @@ impl EventLoop {
         if self.teardown_round.get() > MAX_TEARDOWN_ROUNDS {
             log::error!(
                 target: LOG,
-                "a destructor spawned a task while the runtime was being dropped, {MAX_TEARDOWN_ROUNDS} \
-                 rounds in a row: refusing it (its future is leaked, not dropped, to end the cycle)"
+                "{}: a destructor spawned a task while the runtime was being dropped, {MAX_TEARDOWN_ROUNDS} \
+                 rounds in a row: refusing it (its future is leaked, not dropped, to end the cycle)",
+                self.observer.label()
             );
             return task::refused_task(future, inbox);
         }
         let (id, handle) = self.tasks.borrow_mut().insert(|id| task::new_task(future, id, inbox));
         let name = info.name;
-        log::debug!(target: LOG, "spawned task {id}{}", name.map(|name| format!(" ({name})")).unwrap_or_default());
+        log::debug!(target: LOG, "{}: spawned task {id} {}", self.observer.label(), name.unwrap_or(""));
         self.observer.spawned(id, name);
         let mut scheduler = self.scheduler.borrow_mut();
         scheduler.spawned(id, &info);
@@ -322,7 +336,7 @@ impl EventLoop {
     pub(crate) fn shutdown(self: &Rc<Self>) {
         // There may be two calls (`shutdown_timeout`, then drop); report once.
         if !self.shut_down.replace(true) {
-            self.observer.shutting_down();
+            self.observer.shutting_down(self.as_ref());
         }
         let _running_here = context::enter_for_teardown(self);
         let unspawned = self.inbox.close();
@@ -352,7 +366,8 @@ impl EventLoop {
         mailbox::drain_local(Vec::clear);
         log::debug!(
             target: LOG,
-            "runtime dropped with {dropped} live tasks and {never_spawned} spawn requests never spawned"
+            "{}: runtime dropped with {dropped} live tasks and {never_spawned} spawn requests never spawned",
+            self.observer.label()
         );
     }
 }
@@ -371,6 +386,7 @@ struct MainTask<'a, F: Future> {
 impl<'a, F: Future> MainTask<'a, F> {
     fn new(event_loop: &EventLoop, id: TaskId, future: Pin<&'a mut F>) -> MainTask<'a, F> {
         let header = Arc::new(Header::new(id, Arc::downgrade(&event_loop.inbox)));
+        event_loop.main_waker_address.set(Arc::as_ptr(&header) as usize);
         MainTask {
             id,
             waker: task::main_waker(header.clone()),
@@ -388,11 +404,13 @@ impl<'a, F: Future> MainTask<'a, F> {
 
 /// Queues, as `block_on` exits, the wakes made by the main future's
 /// destructor, and by its last poll if that panicked (after a poll that
-/// returns, `poll_ended` has queued them already).
+/// returns, `poll_ended` has queued them already); then tells the observer
+/// the loop stopped.
 struct QueueWakesOnExit<'a>(&'a EventLoop, TaskId);
 
 impl Drop for QueueWakesOnExit<'_> {
     fn drop(&mut self) {
         self.0.queue_local_wakes(Cause::WokenBy(self.1));
+        self.0.observer.loop_stopped(self.0);
     }
 }

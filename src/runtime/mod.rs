@@ -18,7 +18,8 @@
 //!
 //! Files, in reading order: `tasks.rs` (the table of live tasks),
 //! `context.rs` (finding the running loop from anywhere on its thread),
-//! `event_loop.rs` (one turn: run, then wait), `handle.rs` (the door from
+//! `event_loop.rs` (one turn: run, then wait), `loop_view.rs` (what the
+//! loop shows its observer, read-only), `handle.rs` (the door from
 //! other threads), `remote_join.rs` (the way the outcome goes back),
 //! `builder.rs` (the settings of a runtime and of one task), and this file.
 //!
@@ -32,11 +33,12 @@ mod builder;
 mod context;
 mod event_loop;
 mod handle;
+mod loop_view;
 mod remote_join;
 mod tasks;
 
 use crate::blocking;
-use crate::observe::{Stats, Timeline};
+use crate::observe::{Stats, TaskDump, Timeline};
 use crate::scheduler::SpawnInfo;
 use crate::task::JoinHandle;
 use event_loop::EventLoop;
@@ -129,6 +131,35 @@ impl Runtime {
     /// dropped, [`Handle::spawn`] fails with [`SpawnError`].
     pub fn handle(&self) -> Handle {
         Handle::new(&self.event_loop.inbox)
+    }
+
+    /// The runtime's label (`rt1`, `rt2`… unless
+    /// [`Builder::label`] chose one): the name it goes by in log lines,
+    /// inspect output, warnings, timelines and traces.
+    pub fn label(&self) -> &str {
+        self.event_loop.observer.label()
+    }
+
+    /// Every live task with its name, state (running, queued, waiting),
+    /// polls so far and age: asyncio's `all_tasks()`. Polls and age are
+    /// known only while the runtime watches itself (see [`TaskDump`]).
+    /// From inside a task, use [`tasks()`].
+    ///
+    /// ```
+    /// let rt = runloop::Runtime::builder().inspect_to(std::io::sink()).build().unwrap();
+    /// let _waiting = runloop::TaskBuilder::new()
+    ///     .name("sleeper")
+    ///     .spawn_on(&rt, std::future::pending::<()>());
+    /// rt.block_on(runloop::yield_now());
+    /// let dump = rt.tasks();
+    /// assert_eq!(dump.tasks()[0].name.as_deref(), Some("sleeper"));
+    /// assert_eq!(dump.tasks()[0].state, runloop::observe::TaskState::Waiting);
+    /// assert_eq!(dump.tasks()[0].polls, Some(1));
+    /// println!("{dump}");
+    /// ```
+    #[doc(alias = "all_tasks")]
+    pub fn tasks(&self) -> TaskDump {
+        self.event_loop.observer.task_dump(&*self.event_loop)
     }
 
     /// How many tasks are alive (spawned and not yet finished).
@@ -273,6 +304,18 @@ where
              the future given to runloop::run() or Runtime::block_on(), or use Runtime::spawn_blocking()."
         )
     })
+}
+
+/// The live tasks of the runtime running on this thread, with their states:
+/// asyncio's `asyncio.all_tasks()`. The task that asks shows as running.
+/// See [`Runtime::tasks`].
+///
+/// # Panics
+/// When called outside a runtime; from outside, use [`Runtime::tasks`].
+#[doc(alias = "all_tasks")]
+pub fn tasks() -> TaskDump {
+    context::with_current(|event_loop| event_loop.observer.task_dump(event_loop))
+        .unwrap_or_else(|| panic!("runloop::runtime::tasks() called outside a runtime; use Runtime::tasks() instead."))
 }
 
 /// The counters of the runtime running on this thread: asyncio has no

@@ -12,9 +12,18 @@
 //!
 //! Invariant: an id finds a task only if the slot's generation matches, so a
 //! stale id from a run queue or the inbox finds nothing.
+//!
+//! The table also answers two questions for the observer, read-only: each
+//! live task's state for the task dump ([`TaskTable::states`]: out of its
+//! slot means running, its `NOTIFIED` bit set means queued, else waiting),
+//! and which task a waker belongs to ([`TaskTable::waker_owners`]: our
+//! wakers point at the task's allocation, the same address the table's
+//! `Arc` holds).
 
+use crate::observe::TaskState;
 use crate::task::{Runnable, TaskId};
 use slab::Slab;
+use std::collections::HashMap;
 use std::sync::Arc;
 
 struct Slot {
@@ -70,6 +79,39 @@ impl TaskTable {
     /// Live tasks, including one being polled.
     pub(crate) fn len(&self) -> usize {
         self.slots.len()
+    }
+
+    /// Every live task and what it is doing, in spawn order.
+    pub(crate) fn states(&self) -> Vec<(TaskId, TaskState)> {
+        let mut states: Vec<(TaskId, TaskState)> = self
+            .slots
+            .iter()
+            .map(|(index, slot)| {
+                let state = match &slot.task {
+                    None => TaskState::Running,
+                    Some(task) if task.is_queued() => TaskState::Queued,
+                    Some(_) => TaskState::Waiting,
+                };
+                (TaskId::new(index, slot.generation), state)
+            })
+            .collect();
+        // Generations count spawns (wrapping after 2³², where the order of
+        // the survivors is the one thing this gets wrong).
+        states.sort_by_key(|(id, _)| id.generation());
+        states
+    }
+
+    /// The address each task's wakers point at, and the task's id. A task
+    /// out being polled is not in it.
+    pub(crate) fn waker_owners(&self) -> HashMap<usize, TaskId> {
+        self.slots
+            .iter()
+            .filter_map(|(index, slot)| {
+                let task = slot.task.as_ref()?;
+                let address = Arc::as_ptr(task).cast::<()>() as usize;
+                Some((address, TaskId::new(index, slot.generation)))
+            })
+            .collect()
     }
 
     fn slot_mut(&mut self, id: TaskId) -> Option<&mut Slot> {

@@ -99,4 +99,7 @@ pub(crate) trait Runnable {
     /// The runtime is going away: drop the future now, on this thread, and
     /// resolve the handle as cancelled.
     fn shutdown(&self);
+    /// Whether a wake has queued the task and it has not been polled since
+    /// (read-only, for task dumps).
+    fn is_queued(&self) -> bool;
 }

@@ -220,6 +220,10 @@ impl<F: Future + 'static> Runnable for Task<F> {
         let drop_panic = self.drop_future();
         self.finish(Err(self.cancelled_or_panicked(drop_panic)));
     }
+
+    fn is_queued(&self) -> bool {
+        self.header.state.is_notified()
+    }
 }
 
 impl<F: Future> Task<F> {

@@ -54,6 +54,12 @@ impl State {
         self.0.fetch_or(DONE, Ordering::Release);
     }
 
+    /// Whether the task is on its way to the run queue or in it (for task
+    /// dumps; a snapshot that may be stale by the time it is read).
+    pub(crate) fn is_notified(&self) -> bool {
+        self.0.load(Ordering::Acquire) & NOTIFIED != 0
+    }
+
     pub(crate) fn is_done(&self) -> bool {
         self.0.load(Ordering::Acquire) & DONE != 0
     }
