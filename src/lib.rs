@@ -36,7 +36,9 @@
 //!    with generation-checked tokens, and the timer queue (a seam, with a
 //!    binary heap by default).
 //! 5. [`observe`] — what the loop reports as it turns: counters, hooks,
-//!    and the recording behind the ASCII timeline and the trace file.
+//!    the recording behind the ASCII timeline and the trace file, and the
+//!    debug mode (step-through inspection, slow-poll warnings, the task
+//!    dump, runtime labels).
 //! 6. [`runtime`] — around the loop: the task table, the typed door to
 //!    the running loop (`context.rs`), the `Handle` other threads spawn
 //!    through, the builders, and `Runtime`, `run`, `spawn`.
