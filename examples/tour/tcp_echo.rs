@@ -8,7 +8,7 @@ pub fn run() {
     println!("A server is a loop: accept a connection, spawn a task for it, repeat.");
     println!("Every socket is non-blocking; a task waits only for its own socket.\n");
     runloop::run(async {
-        let mut listener = TcpListener::bind("127.0.0.1:0").expect("bind a local port");
+        let mut listener = TcpListener::bind("127.0.0.1:0").await.expect("bind a local port");
         let addr = listener.local_addr().unwrap();
         println!("  server: listening on {addr}");
         runloop::spawn(async move {

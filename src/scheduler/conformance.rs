@@ -276,7 +276,9 @@ fn timers_and_io_progress<P: Schedule + 'static>(make: &dyn Fn() -> P) -> Result
             })
             .collect();
         crate::time::sleep(Duration::from_millis(5)).await;
-        let mut listener = TcpListener::bind("127.0.0.1:0").map_err(|error| error.to_string())?;
+        let mut listener = TcpListener::bind("127.0.0.1:0")
+            .await
+            .map_err(|error| error.to_string())?;
         let addr = listener.local_addr().map_err(|error| error.to_string())?;
         let client = crate::spawn(async move {
             let mut stream = TcpStream::connect(addr).await?;
