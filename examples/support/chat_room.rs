@@ -28,6 +28,7 @@
 
 #![allow(dead_code)] // each user takes a different part
 
+use runloop::future::{Either, select};
 use runloop::io::{BufReader, BufWriter, LineError};
 use runloop::net::{OwnedWriteHalf, TcpListener, TcpStream};
 use runloop::prelude::*;
@@ -51,15 +52,32 @@ struct Member {
 }
 
 /// Who is here, by connection number.
-#[derive(Default)]
 pub struct Room {
     members: RefCell<BTreeMap<u64, Member>>,
     next_id: Cell<u64>,
+    /// How long a client may leave its lines untaken.
+    slow: Duration,
     /// Lines handed to outboxes so far (for the curious).
     pub delivered: Cell<u64>,
 }
 
+impl Default for Room {
+    fn default() -> Room {
+        Room::new(SLOW)
+    }
+}
+
 impl Room {
+    /// A room that drops clients leaving their lines untaken for `slow`.
+    pub fn new(slow: Duration) -> Room {
+        Room {
+            members: RefCell::default(),
+            next_id: Cell::new(0),
+            slow,
+            delivered: Cell::new(0),
+        }
+    }
+
     fn join(&self, outbox: Sender<Rc<str>>) -> (u64, String) {
         let id = self.next_id.get() + 1;
         self.next_id.set(id);
@@ -158,7 +176,7 @@ pub async fn session(room: Rc<Room>, stream: TcpStream) {
     let (read, write) = stream.into_split();
     let (outbox, inbox) = channel(OUTBOX);
     let (id, nick) = room.join(outbox);
-    let writer = runloop::spawn(write_out(inbox, write));
+    let mut writer = runloop::spawn(write_out(inbox, write, room.slow));
     let others = room.len() - 1;
     let welcome = format!("* welcome, {nick}! {others} others here. /nick NAME to rename, /quit to leave\n");
     room.tell(id, welcome).await;
@@ -167,9 +185,17 @@ pub async fn session(room: Rc<Room>, stream: TcpStream) {
     let mut reader = BufReader::new(read);
     reader.set_limit(MAX_LINE);
     let mut line = String::new();
+    let mut writer_ended = None;
     let why = loop {
         line.clear();
-        match reader.read_line(&mut line).await {
+        // Read the next line, unless the writer gives up first (the client
+        // stopped reading, or is gone). Dropping `read_line` here loses
+        // nothing: a partial line stays in the BufReader.
+        let read = match select(reader.read_line(&mut line), &mut writer).await {
+            Either::Left(read) => read,
+            Either::Right(ended) => break *writer_ended.insert(ended.unwrap_or(" (connection failed)")),
+        };
+        match read {
             Ok(0) => break "",
             Ok(_) if !line.ends_with('\n') => break " (disconnected mid-line; the unfinished line was dropped)",
             Ok(_) => {}
@@ -205,12 +231,15 @@ pub async fn session(room: Rc<Room>, stream: TcpStream) {
     if let Some(nick) = room.leave(id) {
         room.broadcast(id, format!("* {nick} left{why}\n")).await;
     }
-    let _ = writer.await;
+    if writer_ended.is_none() {
+        let _ = writer.await;
+    }
 }
 
 /// Hands queued lines to the client, a batch per flush, until the outbox
-/// closes, the client goes away, or it leaves a batch untaken for `SLOW`.
-async fn write_out(mut inbox: Receiver<Rc<str>>, write: OwnedWriteHalf<TcpStream>) {
+/// closes, the client goes away, or it leaves a batch untaken for `slow`;
+/// returns why it stopped, as the end of a "left" notice.
+async fn write_out(mut inbox: Receiver<Rc<str>>, write: OwnedWriteHalf<TcpStream>, slow: Duration) -> &'static str {
     let mut out = BufWriter::new(write);
     while let Some(first) = inbox.recv().await {
         // At most what is queued now (≤ OUTBOX lines): a bounded batch, so
@@ -225,13 +254,14 @@ async fn write_out(mut inbox: Receiver<Rc<str>>, write: OwnedWriteHalf<TcpStream
             }
             out.flush().await
         };
-        match runloop::time::timeout(SLOW, batch).await {
-            Ok(Ok(())) => {}
-            Ok(Err(_gone)) => break,
-            Err(_too_slow) => break,
-        }
+        let why = match runloop::time::timeout(slow, batch).await {
+            Ok(Ok(())) => continue,
+            Ok(Err(_gone)) => " (connection failed)",
+            Err(_too_slow) => " (too slow: left lines untaken)",
+        };
+        // The client learns it is dropped: it reads the end of the stream.
+        let _ = out.get_ref().get_ref().shutdown(Shutdown::Both);
+        return why;
     }
-    // Shut both directions: the session's `read_line` then sees the end
-    // too, even if the client is still connected but not reading.
-    let _ = out.get_ref().get_ref().shutdown(Shutdown::Both);
+    "" // the outbox closed: the session has left the room
 }
