@@ -5,7 +5,7 @@
 mod common;
 
 use common::with_deadline;
-use futures_io::{AsyncBufRead, AsyncRead, AsyncWrite};
+use futures_io::{AsyncBufRead, AsyncWrite};
 use runloop::io::{BufReader, BufWriter};
 use runloop::net::{TcpListener, TcpStream, UnixStream};
 use std::future::poll_fn;
