@@ -11,7 +11,7 @@
 //! 1. connect, read the welcome, `/nick botK`, wait for "you are now";
 //! 2. wait until every bot is named (a `Barrier`), so nobody talks to a
 //!    room that is still filling;
-//! 3. send `m 0`, `m 1`, … while the reader task collects the others'
+//! 3. send `m 0: …`, `m 1: …`, … while the reader task collects the others'
 //!    lines, until it has them all;
 //! 4. wait until every bot has heard everything, then `/quit` and read
 //!    to the end of the stream.
@@ -31,7 +31,7 @@ use std::rc::Rc;
 #[derive(Debug, Default)]
 pub struct BotReport {
     pub nick: String,
-    /// Chat lines from other bots (`botJ: m I`).
+    /// Chat lines from other bots (`botJ: m I: words`).
     pub chat_lines: usize,
     /// Chat lines that came out of their sender's order, or twice.
     pub out_of_order: usize,
@@ -126,7 +126,8 @@ async fn bot(script: Script, named: Rc<Barrier>, heard_all: Rc<Barrier>) -> io::
         Ok((lines, report))
     });
     for i in 0..script.messages {
-        write.write_all(format!("m {i}\n").as_bytes()).await?;
+        let words = SMALL_TALK[i % SMALL_TALK.len()];
+        write.write_all(format!("m {i}: {words}\n").as_bytes()).await?;
     }
     let (mut lines, mut report) = listening.await.map_err(|error| io::Error::other(error.to_string()))??;
     heard_all.wait().await;
@@ -138,9 +139,17 @@ async fn bot(script: Script, named: Rc<Barrier>, heard_all: Rc<Barrier>) -> io::
     Ok(report)
 }
 
-/// `"botJ: m I"` as `("botJ", I)`.
+/// What bots say, after the number that lets the others check the order.
+const SMALL_TALK: [&str; 4] = [
+    "hello, room",
+    "is everyone on one thread too?",
+    "my lines come through a BufWriter",
+    "and yours through a BufReader",
+];
+
+/// `"botJ: m I: words"` as `("botJ", I)`.
 fn parse_chat(line: &str) -> Option<(&str, usize)> {
     let (from, text) = line.split_once(": ")?;
-    let index = text.strip_prefix("m ")?.parse().ok()?;
-    Some((from, index))
+    let (index, _words) = text.strip_prefix("m ")?.split_once(": ")?;
+    Some((from, index.parse().ok()?))
 }
