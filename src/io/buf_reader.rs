@@ -8,11 +8,12 @@
 //! [`AsyncRead`].
 //!
 //! ## The buffer
-//! One `Vec<u8>`, with the unread bytes in `start..end`. Reading more
-//! first slides the unread bytes to the front if there is room to win,
-//! and otherwise grows the vector — but never past `limit + 1` bytes (or
-//! the capacity, if larger): a line longer than the limit is an error, not
-//! a reason to buffer without bound. Once the buffer is empty again it
+//! One `Vec<u8>`, with the unread bytes in `start..end`. To read more
+//! into a full vector, the unread bytes first slide to the front if some
+//! bytes before them were consumed; only if none were does the vector
+//! grow — and never past `limit + 1` bytes (or the capacity, if larger):
+//! a line longer than the limit is an error, not a reason to buffer
+//! without bound. Once the buffer is empty again it
 //! shrinks back to its capacity, so one long line does not cost a
 //! connection its memory forever.
 //!
@@ -156,9 +157,15 @@ impl<R: AsyncRead> BufReader<R> {
 
     /// Reads one line into `line`, appending it with its `'\n'`: asyncio's
     /// `readline`. Returns its length in bytes; 0 means end of stream. A
-    /// stream that ends mid-line gives the partial line, with no `'\n'`.
-    /// Errors: see the module notes ([`LineError`]); after one, the reader
-    /// goes on at the next line.
+    /// stream that ends mid-line gives the partial line, with no `'\n'`
+    /// (as asyncio does), and 0 on the next call.
+    ///
+    /// Fails with `InvalidData` carrying a [`LineError`]: `TooLong` as soon
+    /// as more than [`limit`](BufReader::limit) bytes came without a
+    /// `'\n'` (the rest of that line is then skipped), or `NotUtf8`, naming
+    /// the byte offset (the line is consumed). Either way `line` is left as
+    /// it was and the next call reads the next line. Dropping the future at
+    /// its `.await` loses nothing: a partial line stays buffered.
     #[doc(alias = "readline")]
     pub async fn read_line(&mut self, line: &mut String) -> io::Result<usize> {
         let length = self.next_record(b'\n').await?;
@@ -186,7 +193,9 @@ impl<R: AsyncRead> BufReader<R> {
     /// Reads up to and including `delimiter`, appending to `record`:
     /// asyncio's `readuntil` (which, unlike this, raises
     /// `IncompleteReadError` at end of stream instead of returning the
-    /// partial record). Returns the length; 0 means end of stream.
+    /// partial record). Returns the length; 0 means end of stream. The
+    /// limit, and dropping at the `.await`, work as for
+    /// [`read_line`](BufReader::read_line).
     #[doc(alias = "readuntil")]
     pub async fn read_until(&mut self, delimiter: u8, record: &mut Vec<u8>) -> io::Result<usize> {
         let length = self.next_record(delimiter).await?;

@@ -6,6 +6,12 @@
 //! event*. asyncio does the same with `add_reader(fd, callback)` around a
 //! non-blocking `sock.recv`, inside `loop.sock_recv`.
 //!
+//! It also holds what the two byte streams, TCP and Unix, share: a read
+//! that skips the system call a short read has made pointless, a write,
+//! and the wait for a non-blocking `connect` to finish. (A datagram socket
+//! uses [`Registered::poll_io`] directly: see `udp_socket.rs` for why the
+//! short-read shortcut is wrong for it.)
+//!
 //! Invariants: a source is registered for its whole life and deregistered
 //! when dropped (if its runtime is still there; closing the fd removes it
 //! from epoll anyway). Readiness is cleared only on `WouldBlock` (see

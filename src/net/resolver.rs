@@ -18,7 +18,8 @@
 //! pool's code (`src/blocking/pool.rs`), a second instance with its own
 //! cap of [`RESOLVER_THREADS`] threads, started on the first lookup. Its
 //! threads come and go as the blocking pool's do: started when a lookup
-//! finds every one busy, gone after ten idle seconds.
+//! finds every one busy, gone after ten idle seconds. (Being the same code,
+//! they carry the same name in a debugger: `runloop-blocking-N`.)
 //!
 //! It is one pool **per process**, not per runtime: `getaddrinfo`'s state
 //! (`/etc/hosts`, `resolv.conf`) is the process's anyway, the pool never

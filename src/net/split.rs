@@ -34,9 +34,10 @@
 //! ## Dropping
 //! Dropping an [`OwnedWriteHalf`] shuts the write direction down (sends
 //! FIN), as tokio's does: the peer reads end of stream even while the
-//! read half lives on in another task. Reading is unaffected. Dropping a
-//! half at an `.await` loses nothing that was not sent or read yet: a
-//! write either handed bytes to the kernel or did not.
+//! read half lives on in another task. Reading is unaffected. Dropping the
+//! read half does nothing by itself; the socket closes when both halves
+//! are gone. A read or write on a half that is dropped at its `.await`
+//! has moved its bytes or has not, as on the whole stream.
 //!
 //! Halves are `!Send`, like everything bound to a loop: they move between
 //! tasks of one runtime, not between threads.

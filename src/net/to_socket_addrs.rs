@@ -22,8 +22,9 @@
 //! implement it, and [`Target`] stays out of the public API (it has no
 //! public name).
 //!
-//! Invariants: parsing never blocks and never allocates more than the
-//! input; an IP literal never reaches the resolver; an error quotes at most
+//! Invariants: parsing never blocks (no system call at all); an IP literal
+//! never reaches the resolver; a host longer than DNS allows is refused
+//! before any lookup; an error quotes at most
 //! [`QUOTED_MAX`] characters of the input, escaped, however long or
 //! strange the input was.
 

@@ -29,8 +29,8 @@
 //! On loopback nothing is lost unless a receive buffer overflows; across
 //! a network, anything may be. A `connect`ed socket only exchanges
 //! datagrams with its peer, and on Linux a datagram sent to a port nobody
-//! listens on makes the *next* `recv` fail with `ConnectionRefused` (the
-//! ICMP answer).
+//! listens on makes a later `send` or `recv` fail with `ConnectionRefused`
+//! (the kernel's report of the ICMP answer).
 //!
 //! Invariant: one waker per direction in the reactor, so receiving and
 //! sending take `&mut self`: at most one task waits to receive and one to
