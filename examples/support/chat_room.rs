@@ -155,7 +155,10 @@ impl Room {
     }
 }
 
-/// Accepts clients until `listener` fails, one session task each.
+/// Accepts clients for ever, one session task each. A failed accept (a
+/// client that gave up during the handshake, no file descriptors left) is
+/// reported and the loop goes on after a pause, rather than ending the
+/// room for everyone.
 pub async fn serve(mut listener: TcpListener, room: Rc<Room>) {
     loop {
         match listener.accept().await {
@@ -163,8 +166,8 @@ pub async fn serve(mut listener: TcpListener, room: Rc<Room>) {
                 runloop::spawn(session(room.clone(), stream));
             }
             Err(error) => {
-                eprintln!("chat: accept failed: {error}");
-                return;
+                eprintln!("chat: accept failed: {error}; trying again in 100 ms");
+                runloop::time::sleep(Duration::from_millis(100)).await;
             }
         }
     }
