@@ -24,7 +24,7 @@ fn main() {
     env_logger::init();
     let addr = std::env::args().nth(1).unwrap_or_else(|| "127.0.0.1:0".to_string());
     runloop::run(async move {
-        let mut listener = match TcpListener::bind(addr.as_str()) {
+        let mut listener = match TcpListener::bind(addr.as_str()).await {
             Ok(listener) => listener,
             Err(error) => {
                 eprintln!("echo_server: cannot listen on {addr}: {error}");

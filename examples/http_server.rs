@@ -23,7 +23,7 @@ fn main() {
     env_logger::init();
     let address = std::env::args().nth(1).unwrap_or_else(|| "127.0.0.1:0".to_string());
     runloop::run(async move {
-        let listener = match TcpListener::bind(&address) {
+        let listener = match TcpListener::bind(&address).await {
             Ok(listener) => listener,
             Err(error) => {
                 eprintln!("http_server: cannot listen on {address}: {error}");

@@ -73,7 +73,7 @@ fn run_workload(policy: impl Schedule + 'static, show_timeline: bool) -> (Durati
         .expect("a runtime");
     let start = Instant::now();
     runtime.block_on(async {
-        let mut listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+        let mut listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let addr = listener.local_addr().unwrap();
         runloop::TaskBuilder::new()
             .name("server")

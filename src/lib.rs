@@ -43,7 +43,9 @@
 //!    the running loop (`context.rs`), the `Handle` other threads spawn
 //!    through, the builders, and `Runtime`, `run`, `spawn`.
 //! 7. [`time`] — `sleep`, `timeout`, `interval`.
-//! 8. [`net`] — `TcpListener` and `TcpStream`.
+//! 8. [`net`] — names to addresses off the loop (`lookup_host`), TCP,
+//!    owned halves, UDP and Unix sockets; then [`io`] — `BufReader`
+//!    (`readline`), `BufWriter`: asyncio's streams.
 //! 9. [`sync`] — `oneshot` (any thread), a bounded `channel` (asyncio's
 //!    `Queue`), then the wait queue and the toolbox built on it: `Mutex`
 //!    (`Lock`), `Semaphore`, `Event`, `Notify`, `Condvar` (`Condition`),
@@ -85,6 +87,7 @@ mod blocking;
 
 pub mod runtime;
 
+pub mod io;
 pub mod net;
 pub mod time;
 

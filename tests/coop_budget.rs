@@ -79,7 +79,7 @@ fn ticks_during_an_always_ready_tcp_read(budget: Option<u32>) -> u32 {
     use runloop::prelude::*;
     let rt = runloop::Runtime::builder().coop_budget(budget).build().unwrap();
     rt.block_on(async {
-        let mut listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let mut listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let writer = std::thread::spawn(move || {
             use std::io::Write;

@@ -111,7 +111,7 @@ fn check_wake_line(line: &str) {
 
 /// A small program with a listener, a client, a timer and yields.
 async fn sockets_timers_and_yields() -> Vec<u8> {
-    let mut listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let mut listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let server = TaskBuilder::new().name("server").spawn(async move {
         let (mut stream, _) = listener.accept().await.unwrap();

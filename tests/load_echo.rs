@@ -91,7 +91,7 @@ fn the_echo_server_holds_five_thousand_connections_and_echoes_every_byte() {
         // The server: its own thread and runtime, one task per connection.
         let server = std::thread::spawn(move || {
             runloop::run(async move {
-                let mut listener = TcpListener::bind("127.0.0.1:0").unwrap();
+                let mut listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
                 addr_sender.send(listener.local_addr().unwrap()).unwrap();
                 let open = Rc::new(Cell::new(0usize));
                 let peak = Rc::new(Cell::new(0usize));
@@ -183,7 +183,7 @@ fn a_hundred_thousand_short_connections_one_after_another_leak_no_descriptor() {
         let before = open_fds();
         let mut during = Vec::new();
         runloop::run(async {
-            let mut listener = TcpListener::bind("127.0.0.1:0").unwrap();
+            let mut listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
             let addr = listener.local_addr().unwrap();
             // The server answers eight bytes with the same eight, then
             // closes first, so that TIME_WAIT stays on its side and the

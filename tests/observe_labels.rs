@@ -45,7 +45,7 @@ fn log_lines_carry_the_label_and_decoded_socket_keys() {
     with_deadline(LIMIT, || {
         let rt = Builder::new().label("logged").build().unwrap();
         rt.block_on(async {
-            let listener = runloop::net::TcpListener::bind("127.0.0.1:0").unwrap();
+            let listener = runloop::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
             runloop::spawn(async {}).await.unwrap();
             drop(listener);
         });

@@ -74,7 +74,7 @@ fn io_events_and_remote_wakes_are_counted() {
     use runloop::prelude::*;
     let rt = runloop::Runtime::new().unwrap();
     rt.block_on(async {
-        let mut listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let mut listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let client = runloop::spawn(async move { TcpStream::connect(addr).await.unwrap() });
         let (mut server, _) = listener.accept().await.unwrap();

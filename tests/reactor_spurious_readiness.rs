@@ -31,7 +31,7 @@ fn rounds() -> usize {
 
 /// A connected pair on the running loop: (client, server).
 async fn pair() -> (TcpStream, TcpStream) {
-    let mut listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let mut listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let client = TcpStream::connect(listener.local_addr().unwrap()).await.unwrap();
     let (server, _) = listener.accept().await.unwrap();
     (client, server)
@@ -133,7 +133,7 @@ fn a_writer_given_false_writability_waits_again_then_writes_every_byte() {
 fn an_accept_given_false_readiness_waits_again_then_accepts_the_real_connection() {
     with_deadline(Duration::from_secs(30), || {
         runloop::run(async {
-            let mut listener = TcpListener::bind("127.0.0.1:0").unwrap();
+            let mut listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
             let addr = listener.local_addr().unwrap();
             let injector = listener.readiness_injector();
             let accepting = runloop::spawn(async move { listener.accept().await.map(|(_, peer)| peer) });

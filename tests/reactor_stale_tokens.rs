@@ -31,10 +31,10 @@ fn listeners_reopened_in_a_freed_slot_never_get_the_closed_ones_events() {
         runloop::run(async {
             let (mut accepted, mut spurious) = (0, 0);
             for cycle in 0..CYCLES {
-                let old = TcpListener::bind("127.0.0.1:0").unwrap();
+                let old = TcpListener::bind("127.0.0.1:0").await.unwrap();
                 let stale = old.readiness_injector();
                 drop(old);
-                let mut fresh = TcpListener::bind("127.0.0.1:0").unwrap();
+                let mut fresh = TcpListener::bind("127.0.0.1:0").await.unwrap();
                 let own = fresh.readiness_injector();
                 let addr = fresh.local_addr().unwrap();
                 assert_eq!(own.slot(), stale.slot(), "cycle {cycle}: the slot was reused");

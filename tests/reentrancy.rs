@@ -295,7 +295,7 @@ fn a_waker_dropped_by_the_timer_heap_may_drop_a_sleep() {
 /// Two connected client sockets (and their server ends, to keep them open).
 async fn two_connections() -> (runloop::net::TcpStream, runloop::net::TcpStream, impl Any) {
     use runloop::net::{TcpListener, TcpStream};
-    let mut listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let mut listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let first = TcpStream::connect(addr).await.unwrap();
     let second = TcpStream::connect(addr).await.unwrap();

@@ -30,7 +30,7 @@ async fn echo(mut stream: TcpStream) -> std::io::Result<usize> {
 fn a_hundred_connections_echo_one_mebibyte_each_byte_exact() {
     let echoed = with_deadline(Duration::from_secs(120), || {
         runloop::run(async {
-            let mut listener = TcpListener::bind("127.0.0.1:0").unwrap();
+            let mut listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
             let addr = listener.local_addr().unwrap();
             let server = runloop::spawn(async move {
                 let mut connections = Vec::new();
@@ -92,7 +92,7 @@ fn a_burst_of_connections_is_accepted_without_new_events() {
     // Edge-triggered: one readiness event may stand for many pending
     // connections; accept must drain them all.
     runloop::run(async {
-        let mut listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let mut listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let clients: Vec<_> = (0..50).map(|_| std::net::TcpStream::connect(addr).unwrap()).collect();
         for _ in 0..50 {
@@ -106,7 +106,7 @@ fn a_burst_of_connections_is_accepted_without_new_events() {
 #[test]
 fn read_exact_and_read_to_end_and_socket_options() {
     runloop::run(async {
-        let mut listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let mut listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let server = runloop::spawn(async move {
             let (mut stream, _) = listener.accept().await.unwrap();
@@ -142,7 +142,7 @@ fn a_connection_can_move_to_a_loop_on_another_thread() {
             })
         });
         runloop::run(async move {
-            let mut listener = TcpListener::bind("127.0.0.1:0").unwrap();
+            let mut listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
             let addr = listener.local_addr().unwrap();
             let client = runloop::spawn(async move {
                 let mut stream = TcpStream::connect(addr).await.unwrap();

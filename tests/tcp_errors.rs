@@ -26,13 +26,13 @@ fn connecting_to_a_closed_port_is_refused_instead_of_hanging() {
 #[test]
 fn binding_a_port_in_use_is_an_error_naming_the_address() {
     runloop::run(async {
-        let first = TcpListener::bind("127.0.0.1:0").unwrap();
+        let first = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = first.local_addr().unwrap();
         let std_listener = std::net::TcpListener::bind(addr);
         assert!(std_listener.is_err(), "the port is taken");
         // mio sets SO_REUSEADDR, which on Linux still refuses a second
         // listener on the same port.
-        let error = TcpListener::bind(addr).unwrap_err();
+        let error = TcpListener::bind(addr).await.unwrap_err();
         assert_eq!(error.kind(), ErrorKind::AddrInUse);
         assert!(error.to_string().contains(&addr.to_string()));
     });

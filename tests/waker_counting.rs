@@ -114,7 +114,7 @@ fn a_foreign_waker_is_released_and_woken_exactly_as_owed() {
             assert!(poll_with(&mut short, &waker).is_ready());
 
             // a socket: woken by data, once
-            let mut listener = TcpListener::bind("127.0.0.1:0").unwrap();
+            let mut listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
             let mut client = TcpStream::connect(listener.local_addr().unwrap()).await.unwrap();
             let (mut server, _) = listener.accept().await.unwrap();
             let mut buf = [0u8; 8];

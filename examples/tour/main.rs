@@ -4,6 +4,7 @@
 //! servers a chapter needs are started on 127.0.0.1. Set `RUST_LOG=debug`
 //! (or `RUST_LOG=runloop::reactor=trace`) to watch the loop's own log.
 
+mod chat;
 mod generators;
 mod http;
 mod inspect;
@@ -54,6 +55,7 @@ fn main() {
         waiting::run,
     );
     chapter(11, "Stepping through the loop", inspect::run);
+    chapter(12, "Streams: a chat room on one thread", chat::run);
     println!("The tour took {:.2?}.", start.elapsed());
 }
 

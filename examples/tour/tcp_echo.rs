@@ -1,6 +1,6 @@
-//! Chapter: a TCP echo server and clients on one loop.
+//! Chapter: a TCP echo server and clients on one loop, then a UDP echo.
 
-use runloop::net::{TcpListener, TcpStream};
+use runloop::net::{TcpListener, TcpStream, UdpSocket};
 use runloop::prelude::*;
 use std::time::Instant;
 
@@ -8,7 +8,7 @@ pub fn run() {
     println!("A server is a loop: accept a connection, spawn a task for it, repeat.");
     println!("Every socket is non-blocking; a task waits only for its own socket.\n");
     runloop::run(async {
-        let mut listener = TcpListener::bind("127.0.0.1:0").expect("bind a local port");
+        let mut listener = TcpListener::bind("127.0.0.1:0").await.expect("bind a local port");
         let addr = listener.local_addr().unwrap();
         println!("  server: listening on {addr}");
         runloop::spawn(async move {
@@ -64,4 +64,38 @@ pub fn run() {
     });
     println!("\nReadiness comes from epoll (through mio): the reactor wakes exactly the");
     println!("task whose socket became readable or writable.");
+    udp_echo();
+}
+
+/// The same on UDP (asyncio's `create_datagram_endpoint`): no connection,
+/// no stream, one datagram per read.
+fn udp_echo() {
+    println!("\nUDP has no connections and no stream: each recv takes one datagram, whole.");
+    runloop::run(async {
+        let mut server = UdpSocket::bind("127.0.0.1:0").await.expect("bind a local port");
+        let server_addr = server.local_addr().unwrap();
+        runloop::spawn(async move {
+            let mut buf = vec![0u8; 65_536]; // the largest datagram fits: none is cut
+            while let Ok((n, from)) = server.recv_from(&mut buf).await {
+                let _ = server.send_to(&buf[..n], from).await;
+            }
+        });
+        let mut client = UdpSocket::bind("127.0.0.1:0").await.unwrap();
+        client.connect(server_addr).await.unwrap();
+        println!("  udp server on {server_addr}; client {}", client.local_addr().unwrap());
+        let mut buf = [0u8; 64];
+        for word in ["one", "two", "three"] {
+            client.send(word.as_bytes()).await.unwrap();
+            let n = client.recv(&mut buf).await.unwrap();
+            println!(
+                "  sent {word:?} as one datagram, got back {:?}",
+                String::from_utf8_lossy(&buf[..n])
+            );
+        }
+        client.send(&[b'x'; 2000]).await.unwrap();
+        let mut small = [0u8; 16];
+        let n = client.recv(&mut small).await.unwrap();
+        println!("  a 2000-byte datagram read into a 16-byte buffer gives {n} bytes: the OS drops the");
+        println!("  rest (truncation), and the next recv starts at the next datagram.");
+    });
 }

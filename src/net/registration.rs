@@ -6,6 +6,12 @@
 //! event*. asyncio does the same with `add_reader(fd, callback)` around a
 //! non-blocking `sock.recv`, inside `loop.sock_recv`.
 //!
+//! It also holds what the two byte streams, TCP and Unix, share: a read
+//! that skips the system call a short read has made pointless, a write,
+//! and the wait for a non-blocking `connect` to finish. (A datagram socket
+//! uses [`Registered::poll_io`] directly: see `udp_socket.rs` for why the
+//! short-read shortcut is wrong for it.)
+//!
 //! Invariants: a source is registered for its whole life and deregistered
 //! when dropped (if its runtime is still there; closing the fd removes it
 //! from epoll anyway). Readiness is cleared only on `WouldBlock` (see
@@ -23,7 +29,7 @@
 use crate::reactor::{Direction, IoKey, Reactor};
 use crate::task::budget;
 use mio::event::Source;
-use std::io;
+use std::io::{self, Read, Write};
 use std::rc::{Rc, Weak};
 use std::task::{Context, Poll};
 
@@ -130,6 +136,67 @@ impl<S: Source> Registered<S> {
                     budget::spend();
                     return Poll::Ready(result);
                 }
+            }
+        }
+    }
+}
+
+/// Byte streams (TCP and Unix): a read, a write, and the wait for a
+/// non-blocking `connect` to finish.
+impl<S: Source> Registered<S>
+where
+    for<'a> &'a S: Read + Write,
+{
+    /// Reads some bytes. A short read emptied the socket's receive buffer,
+    /// so the next read would only say `WouldBlock`: forget `READABLE` and
+    /// skip that system call. (Streams only: a datagram socket's short read
+    /// says nothing about the datagrams queued behind it.)
+    pub(crate) fn poll_read_stream(&self, cx: &mut Context<'_>, buf: &mut [u8]) -> Poll<io::Result<usize>> {
+        let wanted = buf.len();
+        let read = self.poll_io(Direction::Read, cx, |mut stream| stream.read(buf));
+        if let Poll::Ready(Ok(got)) = read
+            && got > 0
+            && got < wanted
+        {
+            self.forget_readable_after_short_read();
+        }
+        read
+    }
+
+    /// Writes some bytes.
+    pub(crate) fn poll_write_stream(&self, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
+        self.poll_io(Direction::Write, cx, |mut stream| stream.write(buf))
+    }
+
+    /// Waits for a non-blocking `connect()` to finish. The socket becomes
+    /// *writable* when the handshake ends either way; then `SO_ERROR`
+    /// (`take_error`) reports a failure such as "connection refused", and
+    /// otherwise `connected` says whether the peer is there (`peer_addr`
+    /// succeeds) or the writable event was spurious and we must wait again
+    /// (`NotConnected`). This is the procedure mio documents for
+    /// `TcpStream::connect` and `UnixStream::connect`.
+    pub(crate) fn poll_connected(
+        &self,
+        cx: &mut Context<'_>,
+        take_error: impl Fn(&S) -> io::Result<Option<io::Error>>,
+        connected: impl Fn(&S) -> io::Result<()>,
+    ) -> Poll<io::Result<()>> {
+        loop {
+            match self.poll_ready(Direction::Write, cx) {
+                Poll::Pending => return Poll::Pending,
+                Poll::Ready(Err(error)) => return Poll::Ready(Err(error)),
+                Poll::Ready(Ok(())) => {}
+            }
+            if let Some(error) = take_error(self.source())? {
+                return Poll::Ready(Err(error));
+            }
+            match connected(self.source()) {
+                Ok(()) => return Poll::Ready(Ok(())),
+                // A spurious wakeup: the handshake is still in progress.
+                Err(error) if error.kind() == io::ErrorKind::NotConnected => {
+                    self.forget_after_would_block(Direction::Write)
+                }
+                Err(error) => return Poll::Ready(Err(error)),
             }
         }
     }

@@ -9,13 +9,22 @@
 //! connections. Each `accept()` takes one; the readiness bit stays set until
 //! an `accept` returns `WouldBlock`, so a burst is drained by repeated calls
 //! without waiting for new events.
+//!
+//! [`TcpListener::bind`] is `async` because its address may be a host name
+//! (`"localhost:8080"`), and looking one up must not block the loop
+//! (`resolver.rs`); an address binds with no lookup and no thread.
+//! Dropped at an `.await`: in `bind`, nothing is bound yet (a lookup not
+//! yet started is called off); in `accept`, no connection is taken — one
+//! that arrived stays in the kernel's queue for the next `accept`.
 
 use super::TcpStream;
 use super::registration::Registered;
+use super::resolver::{resolve, try_each};
+use super::to_socket_addrs::ToSocketAddrs;
 use crate::reactor::Direction;
 use std::future::poll_fn;
 use std::io;
-use std::net::{SocketAddr, ToSocketAddrs};
+use std::net::SocketAddr;
 use std::task::{Context, Poll};
 
 /// A TCP socket listening for connections.
@@ -23,7 +32,7 @@ use std::task::{Context, Poll};
 /// ```
 /// use runloop::net::{TcpListener, TcpStream};
 /// runloop::run(async {
-///     let mut listener = TcpListener::bind("127.0.0.1:0").unwrap();
+///     let mut listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
 ///     let addr = listener.local_addr().unwrap();
 ///     let client = runloop::spawn(async move { TcpStream::connect(addr).await });
 ///     let (_server_side, peer) = listener.accept().await.unwrap();
@@ -38,21 +47,23 @@ pub struct TcpListener {
 impl TcpListener {
     /// Binds to `addr` and starts listening (backlog 1024, `SO_REUSEADDR`
     /// set). Port 0 picks a free port; read it with
-    /// [`TcpListener::local_addr`]. Each address `addr` resolves to is tried
-    /// in turn; a host name is resolved with a blocking lookup, so prefer
-    /// literal addresses inside the loop.
+    /// [`TcpListener::local_addr`]. `addr` may be a host name with a port
+    /// (see [`ToSocketAddrs`]), resolved off the loop thread; each address
+    /// is tried in turn, and the first that binds is kept (one listener,
+    /// not one per address). If none binds, the error names every address
+    /// tried (for example `AddrInUse`).
     ///
     /// # Panics
     /// Outside a runtime.
-    pub fn bind(addr: impl ToSocketAddrs) -> io::Result<TcpListener> {
-        let mut last_error = None;
-        for addr in addr.to_socket_addrs()? {
-            match mio::net::TcpListener::bind(addr) {
-                Ok(listener) => return TcpListener::register(listener),
-                Err(error) => last_error = Some(io::Error::new(error.kind(), format!("bind {addr}: {error}"))),
-            }
-        }
-        Err(last_error.unwrap_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "bind: no address to bind to")))
+    #[doc(alias = "start_server")]
+    #[doc(alias = "create_server")]
+    pub async fn bind(addr: impl ToSocketAddrs) -> io::Result<TcpListener> {
+        let target = addr.to_target()?;
+        let addrs = resolve(&target).await?;
+        try_each("bind", &target, addrs, |addr| async move {
+            TcpListener::register(mio::net::TcpListener::bind(addr)?)
+        })
+        .await
     }
 
     /// Adopts a listener made with `std::net` (switching it to non-blocking).

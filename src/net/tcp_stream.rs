@@ -1,29 +1,38 @@
 //! # `TcpStream`: a connection, read and written on the loop
 //!
-//! asyncio's `open_connection` gives a `(StreamReader, StreamWriter)` pair;
-//! here one [`TcpStream`] does both, through [`AsyncRead`] and
-//! [`AsyncWrite`], and [`TcpStream::split`] lends out a reading half and a
-//! writing half when one task must do both at once.
+//! asyncio's `open_connection(host, port)` gives a `(StreamReader,
+//! StreamWriter)` pair; here one [`TcpStream`] does both, through
+//! [`AsyncRead`] and [`AsyncWrite`]. When reading and writing must go on
+//! at once, [`TcpStream::split`] lends a reading half and a writing half
+//! (one task), and [`TcpStream::into_split`] gives owned halves that can
+//! live in two tasks (`split.rs`). For `readline`, wrap the stream or its
+//! read half in a [`BufReader`](crate::io::BufReader).
 //!
 //! ## Connecting without blocking
-//! A non-blocking `connect()` returns before the handshake is done. The
-//! socket becomes *writable* when the handshake ends either way, so
-//! [`TcpStream::connect`] waits for writability and then asks how it went:
-//! `SO_ERROR` (`take_error`) reports a failure such as "connection
-//! refused"; otherwise `peer_addr()` succeeds once connected, and says
-//! `NotConnected` if the writable event was spurious and we must wait again.
-//! This is the procedure mio documents for `TcpStream::connect`.
+//! [`TcpStream::connect`] takes a host name or addresses
+//! (`to_socket_addrs.rs`); a name is looked up on the resolver's thread
+//! (`resolver.rs`), and each address is tried in turn until one answers.
+//! A non-blocking `connect()` returns before the handshake is done; the
+//! socket becomes writable when it ends either way, and
+//! `Registered::poll_connected` asks how it went.
+//!
+//! Dropped at an `.await`: during the lookup, a lookup not yet started is
+//! called off; during a handshake, the half-open socket is closed, which
+//! the peer sees as a reset or nothing at all.
 //!
 //! Invariant: the stream has one reader waker and one writer waker in the
 //! reactor, so at most one task may wait to read and one to write. `&mut
-//! self` on reads and writes enforces that; `split` hands out exactly one
-//! half of each kind.
+//! self` on reads and writes enforces that; the halves hand out exactly one
+//! half of each kind (see "Why one waker per direction is enough" in
+//! `split.rs`).
 
 use super::registration::Registered;
+use super::resolver::{resolve, try_each};
+use super::split::{self, OwnedReadHalf, OwnedWriteHalf, ReadHalf, WriteHalf, shared::SharedStream};
+use super::to_socket_addrs::ToSocketAddrs;
 use super::{AsyncRead, AsyncWrite};
-use crate::reactor::Direction;
 use std::future::poll_fn;
-use std::io::{self, Read, Write};
+use std::io;
 use std::net::{Shutdown, SocketAddr};
 use std::task::{Context, Poll};
 
@@ -33,43 +42,46 @@ pub struct TcpStream {
 }
 
 impl TcpStream {
-    /// Opens a connection to `addr`. Fails with the kernel's error (for
-    /// example `ConnectionRefused` when nothing listens there), naming the
-    /// address. Wrap it in [`timeout`](crate::time::timeout) to bound how
-    /// long an unanswered connect may take.
+    /// Opens a connection to `addr`: an address, several, or a host name
+    /// with a port (`"localhost:8080"`, `("example.com", 80)`; see
+    /// [`ToSocketAddrs`]). A name is resolved off the loop thread (see
+    /// [`lookup_host`](super::lookup_host)); then each address is tried in
+    /// order until one accepts. If none does, the error has the last
+    /// failure's kind (for example `ConnectionRefused`) and names the host
+    /// and every address tried, each with its own failure. Wrap the call
+    /// in [`timeout`](crate::time::timeout) to bound how long an
+    /// unanswered connect may take.
+    ///
+    /// ```
+    /// use runloop::net::{TcpListener, TcpStream};
+    /// runloop::run(async {
+    ///     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    ///     let port = listener.local_addr().unwrap().port();
+    ///     let stream = TcpStream::connect(format!("localhost:{port}")).await.unwrap();
+    ///     assert!(stream.peer_addr().unwrap().ip().is_loopback());
+    /// });
+    /// ```
     ///
     /// # Panics
     /// Outside a runtime.
     #[doc(alias = "open_connection")]
-    pub async fn connect(addr: SocketAddr) -> io::Result<TcpStream> {
-        let with_addr = |error: io::Error| io::Error::new(error.kind(), format!("connect to {addr}: {error}"));
-        let stream = mio::net::TcpStream::connect(addr).map_err(with_addr)?;
-        let stream = TcpStream {
-            io: Registered::new(stream, "TcpStream::connect")?,
-        };
-        poll_fn(|cx| stream.poll_connected(cx)).await.map_err(with_addr)?;
-        Ok(stream)
+    #[doc(alias = "create_connection")]
+    pub async fn connect(addr: impl ToSocketAddrs) -> io::Result<TcpStream> {
+        let target = addr.to_target()?;
+        let addrs = resolve(&target).await?;
+        try_each("connect to", &target, addrs, TcpStream::connect_addr).await
     }
 
-    fn poll_connected(&self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        loop {
-            match self.io.poll_ready(Direction::Write, cx) {
-                Poll::Pending => return Poll::Pending,
-                Poll::Ready(Err(error)) => return Poll::Ready(Err(error)),
-                Poll::Ready(Ok(())) => {}
-            }
-            if let Some(error) = self.io.source().take_error()? {
-                return Poll::Ready(Err(error));
-            }
-            match self.io.source().peer_addr() {
-                Ok(_) => return Poll::Ready(Ok(())),
-                // A spurious wakeup: the handshake is still in progress.
-                Err(error) if error.kind() == io::ErrorKind::NotConnected => {
-                    self.io.forget_after_would_block(Direction::Write)
-                }
-                Err(error) => return Poll::Ready(Err(error)),
-            }
-        }
+    /// One address, one handshake.
+    async fn connect_addr(addr: SocketAddr) -> io::Result<TcpStream> {
+        let stream = TcpStream::from_mio(mio::net::TcpStream::connect(addr)?)?;
+        let connected = poll_fn(|cx| {
+            stream
+                .io
+                .poll_connected(cx, |socket| socket.take_error(), |socket| socket.peer_addr().map(drop))
+        });
+        connected.await?;
+        Ok(stream)
     }
 
     pub(crate) fn from_mio(stream: mio::net::TcpStream) -> io::Result<TcpStream> {
@@ -97,6 +109,33 @@ impl TcpStream {
     /// the same task at once (for example with `select`).
     pub fn split(&mut self) -> (ReadHalf<'_>, WriteHalf<'_>) {
         (ReadHalf { stream: self }, WriteHalf { stream: self })
+    }
+
+    /// Splits the connection into a read half and a write half that can
+    /// move into two tasks (asyncio's `StreamReader` and `StreamWriter`).
+    /// [`OwnedReadHalf::reunite`] puts them back together; dropping the
+    /// write half sends FIN; dropping both closes the socket.
+    ///
+    /// ```
+    /// use runloop::net::{TcpListener, TcpStream};
+    /// use runloop::prelude::*;
+    /// runloop::run(async {
+    ///     let mut listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    ///     let client = TcpStream::connect(listener.local_addr().unwrap()).await.unwrap();
+    ///     let (mut server, _) = listener.accept().await.unwrap();
+    ///
+    ///     let (mut reader, mut writer) = client.into_split();
+    ///     let sending = runloop::spawn(async move { writer.write_all(b"ping").await });
+    ///     let mut got = [0; 4];
+    ///     server.read_exact(&mut got).await.unwrap();
+    ///     server.write_all(b"pong").await.unwrap();
+    ///     reader.read_exact(&mut got).await.unwrap();
+    ///     assert_eq!(&got, b"pong");
+    ///     sending.await.unwrap().unwrap();
+    /// });
+    /// ```
+    pub fn into_split(self) -> (OwnedReadHalf<TcpStream>, OwnedWriteHalf<TcpStream>) {
+        split::into_split(self)
     }
 
     /// Shuts down the read side, the write side, or both. Shutting down
@@ -133,24 +172,19 @@ impl TcpStream {
     pub fn readiness_injector(&self) -> super::ReadinessInjector {
         self.io.readiness_injector()
     }
+}
 
+impl SharedStream for TcpStream {
     fn poll_read_shared(&self, cx: &mut Context<'_>, buf: &mut [u8]) -> Poll<io::Result<usize>> {
-        let wanted = buf.len();
-        let read = self.io.poll_io(Direction::Read, cx, |mut stream| stream.read(buf));
-        // A short read emptied the socket's receive buffer, so the next read
-        // would only say WouldBlock: skip that system call. A keep-alive
-        // HTTP request then costs a write, the shared epoll_wait and a read.
-        if let Poll::Ready(Ok(got)) = read
-            && got > 0
-            && got < wanted
-        {
-            self.io.forget_readable_after_short_read();
-        }
-        read
+        self.io.poll_read_stream(cx, buf)
     }
 
     fn poll_write_shared(&self, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
-        self.io.poll_io(Direction::Write, cx, |mut stream| stream.write(buf))
+        self.io.poll_write_stream(cx, buf)
+    }
+
+    fn shutdown_write(&self) -> io::Result<()> {
+        self.shutdown(Shutdown::Write)
     }
 }
 
@@ -164,6 +198,10 @@ impl AsyncWrite for TcpStream {
     fn poll_write(&mut self, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
         self.poll_write_shared(cx, buf)
     }
+
+    fn poll_write_eof(&mut self, _cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Poll::Ready(self.shutdown_write())
+    }
 }
 
 impl std::fmt::Debug for TcpStream {
@@ -172,36 +210,5 @@ impl std::fmt::Debug for TcpStream {
             .field("local_addr", &self.local_addr().ok())
             .field("peer_addr", &self.peer_addr().ok())
             .finish()
-    }
-}
-
-/// The reading half of a [`TcpStream`], from [`TcpStream::split`].
-#[derive(Debug)]
-pub struct ReadHalf<'a> {
-    stream: &'a TcpStream,
-}
-
-/// The writing half of a [`TcpStream`], from [`TcpStream::split`].
-#[derive(Debug)]
-pub struct WriteHalf<'a> {
-    stream: &'a TcpStream,
-}
-
-impl AsyncRead for ReadHalf<'_> {
-    fn poll_read(&mut self, cx: &mut Context<'_>, buf: &mut [u8]) -> Poll<io::Result<usize>> {
-        self.stream.poll_read_shared(cx, buf)
-    }
-}
-
-impl AsyncWrite for WriteHalf<'_> {
-    fn poll_write(&mut self, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
-        self.stream.poll_write_shared(cx, buf)
-    }
-}
-
-impl WriteHalf<'_> {
-    /// Sends FIN: the peer reads end of stream. Reading is unaffected.
-    pub fn shutdown(&self) -> io::Result<()> {
-        self.stream.shutdown(Shutdown::Write)
     }
 }

@@ -65,7 +65,7 @@ fn cases() -> Vec<Case> {
 
 async fn runloop_echo() -> f64 {
     use runloop::net::{AsyncRead, AsyncWrite, TcpListener, TcpStream};
-    let mut listener = TcpListener::bind(any_port()).expect("bind");
+    let mut listener = TcpListener::bind(any_port()).await.expect("bind");
     let address = listener.local_addr().expect("address");
     let started = Instant::now();
     let server = runloop::spawn(async move {

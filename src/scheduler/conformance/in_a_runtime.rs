@@ -200,7 +200,7 @@ pub(super) fn timers_and_io_progress<P: Schedule + 'static>(subject: &Subject<P>
             })
             .collect();
         crate::time::sleep(Duration::from_millis(5)).await;
-        let mut listener = TcpListener::bind("127.0.0.1:0").map_err(text)?;
+        let mut listener = TcpListener::bind("127.0.0.1:0").await.map_err(text)?;
         let addr = listener.local_addr().map_err(text)?;
         let client = crate::spawn(async move {
             let mut stream = TcpStream::connect(addr).await?;
