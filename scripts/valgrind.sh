@@ -54,6 +54,10 @@ executor=(
     sync_cancellation_model sync_fairness sync_condvar_notifications
     sync_barrier_generations sync_semaphore_bound sync_coop_budget
     sync_mutex_exact_counter
+    net_connect_by_name net_owned_halves net_udp_round_trip net_udp_datagrams
+    net_unix_sockets io_read_line_splits io_line_limit io_read_line_utf8
+    io_read_line_eof io_read_line_cancel io_buf_writer chat_delivery
+    chat_rude_clients
 )
 coroutines=(
     coro_drop coro_finished coro_first_resume coro_foreign_await
