@@ -56,7 +56,7 @@
 //! 13. [`http`] — HTTP/1.1: the sans-IO protocol core (`http/proto/`), then
 //!     the async client and its keep-alive pool (aiohttp's `ClientSession`),
 //!     the blocking client (`urlopen`) and a small server.
-//! 14. [`signal`] and `process` — the loop meets the operating system:
+//! 14. [`signal`] and [`process`] — the loop meets the operating system:
 //!     `src/sys.rs` (the only other `unsafe`), signals through the
 //!     self-pipe trick, child processes whose pipes and exit are readiness
 //!     events.
@@ -102,6 +102,8 @@ pub mod http;
 mod sys;
 
 pub mod signal;
+
+pub mod process;
 
 pub use future::{as_completed, join_all, select, select_all};
 pub use runtime::{Builder, Runtime, TaskBuilder, run, spawn, spawn_blocking, stats};
