@@ -10,6 +10,7 @@ mod inspect;
 #[path = "../support/local_server.rs"]
 mod local_server;
 mod offload;
+mod os;
 mod pictures;
 mod spawn_and_join;
 mod tcp_echo;
@@ -54,6 +55,11 @@ fn main() {
         waiting::run,
     );
     chapter(11, "Stepping through the loop", inspect::run);
+    chapter(
+        13,
+        "The loop meets the operating system: signals and child processes",
+        os::run,
+    );
     println!("The tour took {:.2?}.", start.elapsed());
 }
 
