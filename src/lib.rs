@@ -58,6 +58,10 @@
 //! 13. [`http`] — HTTP/1.1: the sans-IO protocol core (`http/proto/`), then
 //!     the async client and its keep-alive pool (aiohttp's `ClientSession`),
 //!     the blocking client (`urlopen`) and a small server.
+//! 14. [`signal`] and [`process`] — the loop meets the operating system:
+//!     `src/sys.rs` (the only other `unsafe`), signals through the
+//!     self-pipe trick, child processes whose pipes and exit are readiness
+//!     events.
 //!
 //! Before all of it, if you like, [`coro`]: an `async` block is a state
 //! machine, and driven by hand with no runtime at all it is a generator
@@ -67,8 +71,10 @@
 //! with pictures.
 
 #![warn(missing_docs)]
-// `unsafe` is allowed in one module only, the task's memory and its waker
-// (`src/task/raw.rs`), which says `#[allow(unsafe_code)]` and why.
+// `unsafe` is allowed in two modules only, each saying `#[allow(unsafe_code)]`
+// and why: the task's memory and its waker (`src/task/raw.rs`), and the few
+// Linux calls `std` does not wrap, for signals and child processes
+// (`src/sys.rs`).
 #![deny(unsafe_code)]
 
 pub mod coro;
@@ -94,6 +100,13 @@ pub mod time;
 pub mod future;
 
 pub mod http;
+
+#[allow(unsafe_code)]
+mod sys;
+
+pub mod signal;
+
+pub mod process;
 
 pub use future::{as_completed, join_all, select, select_all};
 pub use runtime::{Builder, Runtime, TaskBuilder, run, spawn, spawn_blocking, stats};

@@ -11,6 +11,7 @@ mod inspect;
 #[path = "../support/local_server.rs"]
 mod local_server;
 mod offload;
+mod os;
 mod pictures;
 mod spawn_and_join;
 mod tcp_echo;
@@ -56,6 +57,11 @@ fn main() {
     );
     chapter(11, "Stepping through the loop", inspect::run);
     chapter(12, "Streams: a chat room on one thread", chat::run);
+    chapter(
+        13,
+        "The loop meets the operating system: signals and child processes",
+        os::run,
+    );
     println!("The tour took {:.2?}.", start.elapsed());
 }
 

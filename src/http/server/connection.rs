@@ -44,7 +44,9 @@ use std::rc::Rc;
 use std::time::Duration;
 
 use super::message::{Body, Request, Response};
+use super::shutdown::Drain;
 use super::stats::ServerStats;
+use crate::future::{Either, select};
 use crate::http::proto::{
     Connection, Framing, Headers, InvalidInput, Limits, Method, ParseError, RequestParser, Version, reason_phrase,
     write_chunk, write_error_response, write_last_chunk, write_response_head,
@@ -82,6 +84,7 @@ pub(super) async fn serve<H, F>(
     handler: Rc<H>,
     settings: Settings,
     stats: ServerStats,
+    drain: Rc<Drain>,
 ) where
     H: Fn(Request) -> F,
     F: Future<Output = Response>,
@@ -94,7 +97,7 @@ pub(super) async fn serve<H, F>(
         out: Vec::with_capacity(512),
     };
     loop {
-        let request = match wire.read_request(&settings, peer).await {
+        let request = match wire.read_request(&settings, peer, &drain).await {
             Ok(Some(request)) => request,
             Ok(None) => return, // the client left, or stayed silent too long
             Err(Refusal::Invalid(error)) => {
@@ -113,10 +116,13 @@ pub(super) async fn serve<H, F>(
         let is_head = *request.method() == Method::Head;
         let version = request.version();
         let response = handler(request).await;
+        // A server shutting down answers this request and then closes.
+        let stopping = drain.is_stopping();
         match wire
-            .write_response(response, keep_alive, is_head, version, &settings)
+            .write_response(response, keep_alive && !stopping, is_head, version, &settings)
             .await
         {
+            Ok(_) if stopping => return drain.count_finished(),
             Ok(true) => {}
             Ok(false) => return,
             Err(error) => {
@@ -146,11 +152,23 @@ struct Wire {
 impl Wire {
     /// Wait for a request (within the keep-alive timeout), then read all
     /// of it (within the request timeout). `Ok(None)`: close quietly.
-    async fn read_request(&mut self, settings: &Settings, peer: SocketAddr) -> Result<Option<Request>, Refusal> {
+    /// An idle connection of a server that is shutting down closes at
+    /// once, without waiting.
+    async fn read_request(
+        &mut self,
+        settings: &Settings,
+        peer: SocketAddr,
+        drain: &Drain,
+    ) -> Result<Option<Request>, Refusal> {
         if self.start == self.end {
-            match timeout(settings.keep_alive_timeout, self.fill()).await {
-                Ok(Ok(0)) | Ok(Err(_)) | Err(_) => return Ok(None),
-                Ok(Ok(_)) => {}
+            let idle = timeout(settings.keep_alive_timeout, self.fill());
+            match select(idle, drain.stopping()).await {
+                Either::Left(Ok(Ok(0)) | Ok(Err(_)) | Err(_)) => return Ok(None),
+                Either::Left(Ok(Ok(_))) => {}
+                Either::Right(()) => {
+                    drain.count_closed_idle();
+                    return Ok(None);
+                }
             }
         }
         let mut parser = RequestParser::new(settings.limits);

@@ -21,13 +21,18 @@
 //! `Expect: 100-continue`; a handler that panics takes its connection down
 //! with it (the runtime logs the panic and goes on).
 //!
+//! [`Server::serve_until`] serves until a future completes (Ctrl-C, say),
+//! then shuts down gracefully: no new connections, idle ones closed,
+//! requests in flight finished within a grace period (`shutdown.rs`).
+//!
 //! [`Server::spawn_thread`] runs a server on its own thread and runtime,
 //! the way the examples need it: a client that blocks its own loop on
 //! purpose must not stall the server it is talking to.
 //!
 //! The files, in reading order: `message.rs` (what a handler receives and
-//! returns), `stats.rs` (the counters), `connection.rs` (one connection's
-//! loop, and the `Settings` it obeys), then this one: [`Server`] and its
+//! returns), `stats.rs` (the counters), `shutdown.rs` (stopping
+//! gracefully), `connection.rs` (one connection's loop, and the `Settings`
+//! it obeys), then this one: [`Server`] and its
 //! setters, the accept loop, [`ServerThread`]. The accept loop hands each
 //! connection's task the three things it needs, the handler (one, behind an
 //! `Rc`), a copy of the settings and a clone of the counters, so nothing
@@ -49,9 +54,11 @@
 
 mod connection;
 mod message;
+mod shutdown;
 mod stats;
 
 pub use message::{Request, Response};
+pub use shutdown::ShutdownReport;
 pub use stats::ServerStats;
 
 use std::future::Future;
@@ -62,6 +69,7 @@ use std::thread::JoinHandle;
 use std::time::Duration;
 
 use self::connection::Settings;
+use self::shutdown::Drain;
 use crate::future::{Either, select};
 use crate::http::proto::Limits;
 use crate::net::TcpListener;
@@ -84,6 +92,7 @@ pub struct Server<H> {
     handler: H,
     settings: Settings,
     stats: ServerStats,
+    shutdown_grace: Duration,
 }
 
 /// How long to wait before accepting again when the system is out of
@@ -109,6 +118,7 @@ where
                 send_timeout: Duration::from_secs(30),
             },
             stats: ServerStats::default(),
+            shutdown_grace: Duration::from_secs(10),
         }
     }
 
@@ -148,14 +158,50 @@ where
         self.stats.clone()
     }
 
+    /// How long [`serve_until`](Server::serve_until) lets requests in
+    /// flight finish once told to stop, before it cuts them (default 10 s).
+    #[doc(alias = "shutdown_timeout")]
+    pub fn shutdown_grace(mut self, grace: Duration) -> Self {
+        self.shutdown_grace = grace;
+        self
+    }
+
     /// Accept connections on `listener` and serve each on its own task,
     /// until this future is dropped. Returns only if `listener` itself
     /// fails (for example, it belongs to another runtime).
-    pub async fn serve(self, mut listener: TcpListener) -> io::Result<()> {
+    pub async fn serve(self, listener: TcpListener) -> io::Result<()> {
+        self.serve_until(listener, std::future::pending::<()>()).await.map(drop)
+    }
+
+    /// Serve until `stop` completes (for example
+    /// [`signal::ctrl_c()`](crate::signal::ctrl_c)), then shut down
+    /// gracefully: stop accepting, close idle keep-alive connections, let
+    /// requests in flight finish within the
+    /// [`shutdown_grace`](Server::shutdown_grace), cut what is left, and
+    /// return what happened (see `shutdown.rs`). Fails, without the
+    /// graceful part, only if `listener` itself fails.
+    #[doc(alias = "run_app")]
+    #[doc(alias = "GracefulExit")]
+    pub async fn serve_until(self, listener: TcpListener, stop: impl Future) -> io::Result<ShutdownReport> {
+        let grace = self.shutdown_grace;
+        let drain = Rc::new(Drain::default());
+        match select(self.accept_loop(listener, Rc::clone(&drain)), stop).await {
+            Either::Left(Err(error)) => Err(error),
+            Either::Left(Ok(never)) => match never {},
+            // The accept loop, and with it the listener, is dropped here:
+            // no new connections from now on.
+            Either::Right(_) => Ok(drain.shut_down(grace).await),
+        }
+    }
+
+    /// Accept connections forever, each served on its own task, until the
+    /// listener fails.
+    async fn accept_loop(self, mut listener: TcpListener, drain: Rc<Drain>) -> io::Result<std::convert::Infallible> {
         let Server {
             handler,
             settings,
             stats,
+            shutdown_grace: _,
         } = self;
         // One handler, called by every connection's task.
         let handler = Rc::new(handler);
@@ -166,8 +212,23 @@ where
                     // Responses that stream go out in several writes; do not
                     // let Nagle's algorithm hold them back. Once per connection.
                     let _ = stream.set_nodelay(true);
-                    let handler = Rc::clone(&handler);
-                    crate::spawn(connection::serve(stream, peer, handler, settings, stats.clone()));
+                    let served = connection::serve(
+                        stream,
+                        peer,
+                        Rc::clone(&handler),
+                        settings,
+                        stats.clone(),
+                        Rc::clone(&drain),
+                    );
+                    let drain = Rc::clone(&drain);
+                    crate::spawn(async move {
+                        let _open = drain.open();
+                        // At the end of the grace period the connection's
+                        // future is dropped where it stands: it is cut.
+                        if let Either::Right(()) = select(served, drain.cut()).await {
+                            drain.count_cut();
+                        }
+                    });
                 }
                 // The client gave up while waiting in the accept queue.
                 Err(error)
