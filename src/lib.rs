@@ -27,7 +27,7 @@
 //! 2. [`task`] — what the loop runs: a task's id, its shared state bits,
 //!    the loop thread's state (`loop_thread.rs`), where a wake goes
 //!    (`mailbox.rs`), its `JoinHandle`, its memory and hand-built waker
-//!    (`raw.rs`, the only module allowed `unsafe`), `yield_now` and the
+//!    (`raw.rs`, one of the two modules allowed `unsafe`), `yield_now` and the
 //!    cooperative budget.
 //! 3. [`scheduler`] — who runs next: the `Schedule` seam, the `Fifo`,
 //!    `LifoSlot` and `Priority` policies, and the conformance suite any

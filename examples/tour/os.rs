@@ -2,7 +2,7 @@
 //! output read line by line while it runs, and a signal we send ourselves
 //! received as an event.
 
-use runloop::prelude::*;
+use runloop::io::BufReader;
 use runloop::process::{Command, Stdio};
 use runloop::signal::{SignalKind, raise, signal};
 use std::time::{Duration, Instant};
@@ -27,7 +27,9 @@ async fn child_lines() -> std::io::Result<()> {
         .args(["-c", "for i in 1 2 3; do echo \"line $i from pid $$\"; sleep 0.1; done"])
         .stdout(Stdio::piped())
         .spawn()?;
-    let mut stdout = child.stdout.take().expect("piped");
+    // The pipe is an `AsyncRead` like a socket, so `BufReader` (asyncio's
+    // StreamReader) hands it to us a line at a time.
+    let mut lines = BufReader::new(child.stdout.take().expect("piped")).lines();
     let start = Instant::now();
     let ticks = std::rc::Rc::new(std::cell::Cell::new(0));
     let ticker = {
@@ -39,21 +41,8 @@ async fn child_lines() -> std::io::Result<()> {
             }
         })
     };
-    let (mut pending, mut chunk) = (Vec::new(), [0u8; 256]);
-    loop {
-        let n = stdout.read(&mut chunk).await?;
-        if n == 0 {
-            break;
-        }
-        pending.extend_from_slice(&chunk[..n]);
-        while let Some(end) = pending.iter().position(|&b| b == b'\n') {
-            let line: Vec<u8> = pending.drain(..=end).collect();
-            println!(
-                "    {:>4} ms  {}",
-                start.elapsed().as_millis(),
-                String::from_utf8_lossy(&line).trim_end()
-            );
-        }
+    while let Some(line) = lines.next_line().await? {
+        println!("    {:>4} ms  {line}", start.elapsed().as_millis());
     }
     let status = child.wait().await?;
     ticker.abort();
