@@ -49,6 +49,7 @@ mod unix_stream;
 pub use async_io::{AsyncRead, AsyncWrite};
 #[cfg(feature = "fault-injection")]
 pub use fault::{Injected, ReadinessInjector};
+pub(crate) use registration::Registered;
 pub use resolver::{RESOLVER_THREADS, lookup_host};
 #[cfg(feature = "futures-io")]
 pub(crate) use split::shared::SharedStream;

@@ -1,6 +1,7 @@
-//! # A socket registered with the reactor
+//! # A socket (or any fd) registered with the reactor
 //!
-//! [`Registered`] pairs a mio socket with its slot in the reactor and turns
+//! [`Registered`] pairs a mio source — a socket, or a pipe or pidfd wrapped
+//! by `src/signal/registered_fd.rs` — with its slot in the reactor and turns
 //! a non-blocking system call into a poll: *try the call; if the kernel says
 //! `WouldBlock`, clear the readiness it disproved and wait for the next
 //! event*. asyncio does the same with `add_reader(fd, callback)` around a
@@ -64,15 +65,15 @@ impl<S: Source> Registered<S> {
     }
 
     /// This socket's reactor, if it is the one running on this thread.
-    fn reactor(&self) -> io::Result<Rc<Reactor>> {
+    pub(crate) fn reactor(&self) -> io::Result<Rc<Reactor>> {
         match self.reactor.upgrade() {
             Some(reactor) if crate::runtime::reactor_is_running(&reactor) => Ok(reactor),
             Some(_) => Err(io::Error::other(
-                "this socket belongs to a runtime that is not running on this thread; \
-                 sockets cannot move between runtimes",
+                "this socket (or pipe) belongs to a runtime that is not running on this \
+                 thread; it cannot move between runtimes",
             )),
             None => Err(io::Error::other(
-                "the runtime this socket was created in has been dropped",
+                "the runtime this socket (or pipe) was created in has been dropped",
             )),
         }
     }
