@@ -116,7 +116,7 @@ impl Future for BarrierWait<'_> {
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<BarrierWaitResult> {
         let barrier = self.barrier;
         let mut state = barrier.state.borrow_mut();
-        let Some(ticket) = &self.ticket else {
+        if self.ticket.is_none() {
             state.arrived += 1;
             if state.arrived < barrier.parties {
                 self.ticket = Some(state.waiters.push_back(cx.waker().clone(), ()));
@@ -129,14 +129,11 @@ impl Future for BarrierWait<'_> {
             drop(state);
             everyone.wake_all();
             return Poll::Ready(BarrierWaitResult { leader: true });
-        };
-        if state.waiters.is_chosen(ticket) {
-            let ticket = self.ticket.take().expect("checked above");
-            let _ = state.waiters.leave(ticket);
-            return Poll::Ready(BarrierWaitResult { leader: false });
         }
-        state.waiters.update_waker(ticket, cx.waker());
-        Poll::Pending
+        state
+            .waiters
+            .poll_turn(&mut self.ticket, cx.waker())
+            .map(|()| BarrierWaitResult { leader: false })
     }
 }
 

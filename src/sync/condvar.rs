@@ -169,16 +169,9 @@ impl Future for Notified<'_> {
     type Output = ();
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
-        let mut waiters = self.condvar.waiters.borrow_mut();
-        let ticket = self.ticket.as_ref().expect("Notified polled after it completed");
-        if waiters.is_chosen(ticket) {
-            drop(waiters);
-            let ticket = self.ticket.take().expect("checked above");
-            let _ = self.condvar.waiters.borrow_mut().leave(ticket);
-            return Poll::Ready(());
-        }
-        waiters.update_waker(ticket, cx.waker());
-        Poll::Pending
+        let condvar = self.condvar;
+        let mut waiters = condvar.waiters.borrow_mut();
+        waiters.poll_turn(&mut self.ticket, cx.waker()).map(|_| ())
     }
 }
 

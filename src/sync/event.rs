@@ -136,15 +136,7 @@ impl Future for EventWait<'_> {
                 self.ticket = Some(state.waiters.push_back(cx.waker().clone(), ()));
                 Poll::Pending
             }
-            Some(ticket) if state.waiters.is_chosen(ticket) => {
-                let ticket = self.ticket.take().expect("matched above");
-                let _ = state.waiters.leave(ticket);
-                Poll::Ready(())
-            }
-            Some(ticket) => {
-                state.waiters.update_waker(ticket, cx.waker());
-                Poll::Pending
-            }
+            Some(_) => state.waiters.poll_turn(&mut self.ticket, cx.waker()),
         }
     }
 }

@@ -205,16 +205,11 @@ impl<'a, T> Future for Lock<'a, T> {
                 self.ticket = Some(state.waiters.push_back(cx.waker().clone(), ()));
                 Poll::Pending
             }
-            Some(ticket) if state.waiters.is_chosen(ticket) => {
-                // Handed to us by `unlock`: `locked` is already true.
-                let ticket = self.ticket.take().expect("matched above");
-                let _ = state.waiters.leave(ticket);
-                Poll::Ready(mutex.guard())
-            }
-            Some(ticket) => {
-                state.waiters.update_waker(ticket, cx.waker());
-                Poll::Pending
-            }
+            // Once `unlock` has handed the lock to us, `locked` is already true.
+            Some(_) => state
+                .waiters
+                .poll_turn(&mut self.ticket, cx.waker())
+                .map(|()| mutex.guard()),
         }
     }
 }

@@ -264,20 +264,14 @@ impl Acquire<'_> {
                 self.ticket = Some(state.waiters.push_back(cx.waker().clone(), self.permits));
                 Poll::Pending
             }
-            Some(ticket) if state.waiters.is_chosen(ticket) => {
-                // The permits were assigned to us when we were chosen.
-                let ticket = self.ticket.take().expect("matched above");
-                let _ = state.waiters.leave(ticket);
-                Poll::Ready(Ok(()))
+            // Chosen: the permits were assigned to us then.
+            Some(ticket) if state.waiters.is_chosen(ticket) || !state.closed => {
+                state.waiters.poll_turn(&mut self.ticket, cx.waker()).map(|_| Ok(()))
             }
-            Some(_) if state.closed => {
+            Some(_) => {
                 drop(state);
                 self.leave_line();
                 Poll::Ready(Err(AcquireError(())))
-            }
-            Some(ticket) => {
-                state.waiters.update_waker(ticket, cx.waker());
-                Poll::Pending
             }
         }
     }

@@ -55,7 +55,7 @@
 
 use slab::Slab;
 use std::fmt;
-use std::task::Waker;
+use std::task::{Poll, Waker};
 
 /// A FIFO line of waiting tasks, each with some data `T` of the primitive's.
 pub(crate) struct WaitQueue<T> {
@@ -143,6 +143,22 @@ impl<T> WaitQueue<T> {
         if let Some(stored) = &mut self.nodes[ticket.0].waker {
             stored.clone_from(waker);
         }
+    }
+
+    /// The poll of a waiter already in line (`ticket` is `Some`): once it
+    /// has been chosen, it leaves the line, `ticket` becomes `None` and its
+    /// data comes back `Ready`; until then the newest waker is kept and it
+    /// stays `Pending`. Every primitive's future calls this after its
+    /// first poll.
+    #[inline]
+    pub(crate) fn poll_turn(&mut self, ticket: &mut Option<Ticket>, waker: &Waker) -> Poll<T> {
+        let waiting = ticket.as_ref().expect("poll_turn is for a waiter in line");
+        if !self.is_chosen(waiting) {
+            self.update_waker(waiting, waker);
+            return Poll::Pending;
+        }
+        let chosen = ticket.take().expect("checked above");
+        Poll::Ready(self.leave(chosen).data)
     }
 
     /// The data of the first waiter in line.
